@@ -1,0 +1,80 @@
+"""Entry point of `dl500` (and `python -m qa`).
+
+Each command lives in a module with a `register(subparsers)` function; this module wires them
+together and turns every anticipated failure into a one-line message and an exit status:
+0 success, 1 runtime error, 2 usage error, 130 interrupted. Nothing here imports NumPy, so
+light commands (`list`, `show`, `due`) start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from qa import __version__
+from qa.cli.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, CLIError
+
+__all__ = ["build_parser", "main"]
+
+# Modules contributing commands, in the order `--help` lists them. A module that is not
+# installed (a feature still being built) is skipped.
+COMMAND_MODULES = (
+    "qa.cli.questions",
+    "qa.quiz.cli",
+    "qa.experiments.cli",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors say how to get help."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(try '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full `dl500` parser, with every available command."""
+    parser = _Parser(
+        prog="dl500",
+        description=(
+            "Learn, verify and rehearse the RNN interview questions 6.4–6.10 of "
+            "DeepLearning-500-questions: read an answer, run its demonstration, study its cards."
+        ),
+        epilog="Run 'dl500 COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"dl500-rnn {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and name.startswith(exc.name):
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `dl500` with `argv` (default: `sys.argv[1:]`) and return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    try:
+        return int(args.func(args) or 0)
+    except CLIError as exc:
+        print(f"dl500: error: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("\ndl500: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`dl500 list | head`): silence the final flush, as the
+        # Python docs recommend for SIGPIPE, and report a failure.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR

@@ -1,0 +1,178 @@
+"""Commands that read the question registry: `list`, `show` and `run`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import re
+import shutil
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+from qa.cli.errors import EXIT_USAGE, CLIError
+from qa.questions import QUESTIONS, Question, UnknownQuestionError, get
+
+__all__ = ["register", "run_question", "terminal_markdown"]
+
+DEFAULT_OUT = Path("dl500-figures")
+
+
+def register(sub: Any) -> None:
+    """Add `list`, `show` and `run` to the `dl500` sub-parsers."""
+    p = sub.add_parser("list", help="list the questions", description="List the questions.")
+    p.add_argument("--json", action="store_true", help="print a JSON array instead of a table")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser(
+        "show",
+        help="print a question's interview answer",
+        description="Print the 60-second interview answer to a question.",
+    )
+    p.add_argument("id", metavar="ID", help="question id, e.g. 6.8 (see 'dl500 list')")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser(
+        "run",
+        help="run a question's demonstration and write its figures",
+        description=(
+            "Run the demonstration behind a question's answer: print its results and write "
+            "its figures as SVG."
+        ),
+    )
+    p.add_argument("id", metavar="ID", help="question id, e.g. 6.8 (see 'dl500 list')")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        metavar="DIR",
+        help=f"directory for the figures (default: {DEFAULT_OUT}/)",
+    )
+    p.add_argument("--seed", type=_seed, default=None, metavar="N", help="random seed (≥ 0)")
+    p.set_defaults(func=cmd_run)
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a seed ≥ 0, got {value}")
+    return value
+
+
+def _question(raw: str) -> Question:
+    try:
+        return get(raw)
+    except UnknownQuestionError as exc:
+        raise CLIError(str(exc), status=EXIT_USAGE) from None
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """Print the registry as a table or JSON."""
+    if args.json:
+        rows = [
+            {
+                "id": q.id,
+                "title": q.title,
+                "title_zh": q.title_zh,
+                "upstream_number": q.upstream_number,
+                "difficulty": q.difficulty,
+                "tags": list(q.tags),
+                "module": q.module,
+                "page": q.page,
+            }
+            for q in QUESTIONS
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    width = max(len(q.id) for q in QUESTIONS)
+    for q in QUESTIONS:
+        print(f"{q.id:<{width}}  {q.difficulty:<6}  {q.title}  ({q.title_zh})")
+    print(f"\n{len(QUESTIONS)} questions. 'dl500 show ID' for an answer, 'dl500 run ID' to run it.")
+    return 0
+
+
+def terminal_markdown(text: str, width: int = 88) -> str:
+    """Markdown reduced to plain terminal text: emphasis marks and math delimiters removed.
+
+    Examples:
+        >>> terminal_markdown("An **RNN** reuses $W$ at every step.")
+        'An RNN reuses W at every step.'
+    """
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"\$\$(.+?)\$\$", r"\1", text, flags=re.S)
+    text = re.sub(r"\$(.+?)\$", r"\1", text)
+    text = re.sub(r"`([^`]+)`", r"\1", text)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", textwrap.dedent(text).strip())]
+    out = []
+    for p in paragraphs:
+        if re.match(r"^([-*]|\d+\.) ", p):
+            out.append(p)
+        else:
+            out.append(textwrap.fill(" ".join(p.split()), width=width))
+    return "\n\n".join(out)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print a question's interview answer."""
+    q = _question(args.id)
+    data = q.data()
+    width = min(shutil.get_terminal_size((88, 20)).columns, 88)
+    print(f"{q.id}  {q.title}")
+    print(f"     {q.title_zh} (upstream §{q.upstream_number})\n")
+    print(terminal_markdown(data["interview_answer"], width=width))
+    print(f"\nPage: docs/{q.page}   Run it: dl500 run {q.id}")
+    return 0
+
+
+def run_question(q: Question, *, out: Path, seed: int | None) -> int:
+    """Run a question's demonstration, print its summary and write its figures to `out`."""
+    from qa.cli.progress import ProgressBar
+
+    module = importlib.import_module(q.module)
+    seed = module.SEED if seed is None else seed
+    print(f"{q.id}  {q.title}  (seed {seed})", flush=True)
+    start = time.monotonic()
+    bar = ProgressBar(f"dl500 run {q.id}")
+    try:
+        result = module.demonstrate(seed, progress=bar)
+    finally:
+        bar.close()
+    print(module.summarize(result))
+    from qa.viz import save_svg
+
+    target = out / q.slug
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for spec in module.FIGURES:
+            path = save_svg(spec.build(result), target / f"{spec.name}.svg")
+            print(f"wrote {path}")
+    except OSError as exc:
+        raise CLIError(f"cannot write figures to {target}: {exc.strerror or exc}") from None
+    print(f"done in {time.monotonic() - start:.1f}s")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a question's demonstration."""
+    return run_question(_question(args.id), out=args.out, seed=args.seed)
+
+
+def module_main(slug: str, argv: list[str] | None = None) -> int:
+    """`main` of an answer module: the same as `dl500 run` for its question."""
+    q = next(q for q in QUESTIONS if q.slug == slug)
+    parser = argparse.ArgumentParser(prog=f"python -m {q.module}", description=q.title)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR")
+    parser.add_argument("--seed", type=_seed, default=None, metavar="N")
+    args = parser.parse_args(argv)
+    try:
+        return run_question(q, out=args.out, seed=args.seed)
+    except CLIError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.status
