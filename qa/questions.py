@@ -188,7 +188,7 @@ def get(question_id: str) -> Question:
         >>> get("6.99")
         Traceback (most recent call last):
         ...
-        qa.questions.UnknownQuestionError: unknown question '6.99' (did you mean 6.9?); known ids: 6.4, 6.5, 6.6, 6.7, 6.8, 6.9, 6.9b, 6.10
+        qa.questions.UnknownQuestionError: unknown question '6.99' (did you mean 6.9?); ...
     """
     key = question_id.strip().lower()
     if key in _BY_ID:

@@ -34,6 +34,7 @@ class ProgressBar:
         self._enabled = bool(getattr(self.stream, "isatty", lambda: False)())
 
     def __call__(self, fraction: float) -> None:
+        """Redraw the bar at `fraction` done (0…1)."""
         if not self._enabled or time.monotonic() - self._start < self.delay:
             return
         fraction = min(max(float(fraction), 0.0), 1.0)

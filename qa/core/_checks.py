@@ -23,7 +23,7 @@ def float_dtype(name: str, x: Any) -> np.dtype:
     return x.dtype
 
 
-def check_array(name: str, x: Any, shape: tuple[int | None | str, ...]) -> np.ndarray:
+def check_array(name: str, x: Any, shape: tuple[int | str | None, ...]) -> np.ndarray:
     """Check that `x` is a float array of the given shape (`None` matches any size).
 
     Returns:

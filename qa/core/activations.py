@@ -25,8 +25,15 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["ACTIVATIONS", "GAMMA", "apply", "apply_", "check_activation", "derivative_from_output",
-           "sigmoid"]
+__all__ = [
+    "ACTIVATIONS",
+    "GAMMA",
+    "apply",
+    "apply_",
+    "check_activation",
+    "derivative_from_output",
+    "sigmoid",
+]
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu", "identity")
 

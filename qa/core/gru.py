@@ -77,9 +77,7 @@ class StepCache(NamedTuple):
     W: np.ndarray
 
 
-def step_forward(
-    params: Params, x: np.ndarray, h_prev: np.ndarray
-) -> tuple[np.ndarray, StepCache]:
+def step_forward(params: Params, x: np.ndarray, h_prev: np.ndarray) -> tuple[np.ndarray, StepCache]:
     """One GRU step, written gate by gate for reading.
 
     Args:
@@ -164,7 +162,7 @@ class Cache(NamedTuple):
 def forward(
     params: Params, xs: np.ndarray, h0: np.ndarray | None = None
 ) -> tuple[np.ndarray, Cache]:
-    """Run the GRU over a batch of sequences.
+    r"""Run the GRU over a batch of sequences.
 
     Args:
         params: `{"U": (3H, D), "W": (3H, H), "b": (3H,), "b_hn": (H,)}`, blocks r, z, n.
@@ -172,7 +170,7 @@ def forward(
         h0: Initial state, shape `(B, H)`; zeros if None.
 
     Returns:
-        `(hs, cache)`: states $h_1 \\dots h_T$, shape `(T, B, H)` (a view into the cache).
+        `(hs, cache)`: states $h_1 \dots h_T$, shape `(T, B, H)` (a view into the cache).
 
     Raises:
         ValueError: For wrong shapes, dtypes or gate layout.
@@ -223,10 +221,10 @@ def forward(
 
 
 def backward(dhs: np.ndarray, cache: Cache) -> tuple[Params, np.ndarray, np.ndarray]:
-    """Backpropagation through time for the GRU.
+    r"""Backpropagation through time for the GRU.
 
     Args:
-        dhs: $\\partial L/\\partial h_t$ from the layers above only, shape `(T, B, H)`.
+        dhs: $\partial L/\partial h_t$ from the layers above only, shape `(T, B, H)`.
         cache: From `forward`.
 
     Returns:

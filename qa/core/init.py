@@ -3,7 +3,7 @@ r"""Initialisers for weight matrices, and ready-made parameter dicts for each ce
 Matrix initialisers (each random one takes an explicit `np.random.Generator`):
 
 - `gaussian(rng, shape, std)` — i.i.d. $\mathcal N(0, \text{std}^2)$ entries.
-- `xavier(rng, shape)` — Glorot & Bengio (2010) uniform: $U[-r, r]$, $r = \sqrt{6/(n_{in}+n_{out})}$.
+- `xavier(rng, shape)` — Glorot & Bengio (2010): $U[-r, r]$, $r = \sqrt{6/(n_{in}+n_{out})}$.
 - `orthogonal(rng, n)` — a Haar-random orthogonal matrix (all singular values 1).
 - `identity(n, scale)` — $s I$, the recurrent initialisation of the IRNN (Le et al. 2015).
 - `scale_to_singular_value(M, s)` and `scale_to_spectral_radius(M, rho)` — rescale a matrix so
@@ -183,7 +183,7 @@ def rnn_params(
     input_std: float | None = None,
     dtype: type = np.float64,
 ) -> dict[str, np.ndarray]:
-    """Parameters `{"U", "W", "b"}` of a standard RNN cell.
+    r"""Parameters `{"U", "W", "b"}` of a standard RNN cell.
 
     Args:
         rng: Source of randomness.
@@ -191,7 +191,7 @@ def rnn_params(
         hidden_size: `H`.
         recurrent: Kind of `W`, see `recurrent_matrix`.
         recurrent_scale: Scale of `W`, see `recurrent_matrix`.
-        input_std: Standard deviation of `U`'s entries; default $1/\\sqrt{D}$.
+        input_std: Standard deviation of `U`'s entries; default $1/\sqrt{D}$.
         dtype: Floating dtype.
 
     Returns:

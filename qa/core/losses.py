@@ -56,7 +56,7 @@ def softmax_cross_entropy(
     *,
     time_reduction: str = "sum",
 ) -> tuple[float, np.ndarray]:
-    """Cross-entropy of softmax outputs against integer targets, and its gradient.
+    r"""Cross-entropy of softmax outputs against integer targets, and its gradient.
 
     Works for every step (`logits (T, B, O)`, `targets (T, B)`) or the last step only
     (`logits (B, O)`, `targets (B,)`). Targets equal to -1 are ignored (padding).
@@ -64,7 +64,7 @@ def softmax_cross_entropy(
     Args:
         logits: Scores $o_t$, shape `(T, B, O)` or `(B, O)`.
         targets: Class indices in `[0, O)` or -1, shape `(T, B)` or `(B,)`.
-        time_reduction: `"sum"` (the source's $L = \\sum_t \\ell_t$) or `"mean"` over the
+        time_reduction: `"sum"` (the source's $L = \sum_t \ell_t$) or `"mean"` over the
             targets present, for `(T, B, O)` logits.
 
     Returns:
@@ -90,7 +90,9 @@ def softmax_cross_entropy(
         raise ValueError(f"targets: expected shape {logits.shape[:-1]}, got {targets.shape}")
     O = logits.shape[-1]
     if targets.size and (targets.min() < -1 or targets.max() >= O):
-        raise ValueError(f"targets: expected values in [0, {O}) or -1, got {targets.min()}…{targets.max()}")
+        raise ValueError(
+            f"targets: expected values in [0, {O}) or -1, got {targets.min()}…{targets.max()}"
+        )
     if time_reduction not in ("sum", "mean"):
         raise ValueError(f"time_reduction: expected 'sum' or 'mean', got {time_reduction!r}")
 
@@ -100,12 +102,12 @@ def softmax_cross_entropy(
     logp = log_softmax(logits)
     picked = np.take_along_axis(logp, safe[..., None], axis=-1)[..., 0]
     total = -float(np.sum(picked * mask))
-    if logits.ndim == 3 and time_reduction == "mean":
-        norm = max(int(mask.sum()), 1)
-    else:
-        norm = B
+    # The source's L = Σ_t ℓ_t sums over time; "mean" divides by the number of targets instead.
+    norm = max(int(mask.sum()), 1) if logits.ndim == 3 and time_reduction == "mean" else B
     dlogits = np.exp(logp)
-    np.put_along_axis(dlogits, safe[..., None], np.take_along_axis(dlogits, safe[..., None], -1) - 1, -1)
+    np.put_along_axis(
+        dlogits, safe[..., None], np.take_along_axis(dlogits, safe[..., None], -1) - 1, -1
+    )
     dlogits *= mask[..., None] / norm
     return total / norm, dlogits.astype(logits.dtype, copy=False)
 

@@ -57,9 +57,7 @@ def _check_params(params: Params) -> tuple[int, int]:
     check_keys("params", params, KEYS)
     rows, D = check_array("params['U']", params["U"], (None, None)).shape
     if rows % 4:
-        raise ValueError(
-            f"params['U']: expected 4H rows (gate blocks i, f, g, o), got {rows} rows"
-        )
+        raise ValueError(f"params['U']: expected 4H rows (gate blocks i, f, g, o), got {rows} rows")
     H = rows // 4
     check_array("params['W']", params["W"], (4 * H, H))
     check_array("params['b']", params["b"], (4 * H,))
@@ -151,7 +149,8 @@ def step_backward(
         >>> rng = np.random.default_rng(0)
         >>> params = {"U": rng.normal(size=(8, 3)), "W": rng.normal(size=(8, 2)), "b": np.zeros(8)}
         >>> state, cache = step_forward(params, rng.normal(size=(1, 3)), (np.zeros((1, 2)),) * 2)
-        >>> grads, dx, (dh_prev, dc_prev) = step_backward((np.ones((1, 2)), np.zeros((1, 2))), cache)
+        >>> dstate = (np.ones((1, 2)), np.zeros((1, 2)))
+        >>> grads, dx, (dh_prev, dc_prev) = step_backward(dstate, cache)
         >>> grads["U"].shape, dx.shape
         ((8, 3), (1, 3))
     """
@@ -187,7 +186,10 @@ class Cache(NamedTuple):
 
 
 def _internal_order(H: int) -> np.ndarray:
-    """Row permutation from the public order i, f, g, o to the internal i, f, o, g (self-inverse)."""
+    """Row permutation from the public gate order i, f, g, o to the internal i, f, o, g.
+
+    Swapping two blocks is its own inverse, so the same permutation maps back.
+    """
     return np.r_[0 : 2 * H, 3 * H : 4 * H, 2 * H : 3 * H]
 
 
@@ -198,7 +200,7 @@ def forward(
     *,
     forget_bias: float = 0.0,
 ) -> tuple[np.ndarray, Cache]:
-    """Run the LSTM over a batch of sequences.
+    r"""Run the LSTM over a batch of sequences.
 
     Args:
         params: `{"U": (4H, D), "W": (4H, H), "b": (4H,)}`, gate blocks i, f, g, o.
@@ -207,7 +209,7 @@ def forward(
         forget_bias: Constant added to the forget gate's pre-activation.
 
     Returns:
-        `(hs, cache)`: hidden states $h_1 \\dots h_T$, shape `(T, B, H)` (a view into the cache),
+        `(hs, cache)`: hidden states $h_1 \dots h_T$, shape `(T, B, H)` (a view into the cache),
         and what `backward` needs. The cell states are in `cache.cs[1:]`.
 
     Raises:
@@ -260,10 +262,10 @@ def forward(
 def backward(
     dhs: np.ndarray, cache: Cache
 ) -> tuple[Params, np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """Backpropagation through time for the LSTM.
+    r"""Backpropagation through time for the LSTM.
 
     Args:
-        dhs: $\\partial L/\\partial h_t$ from the layers above only, shape `(T, B, H)`.
+        dhs: $\partial L/\partial h_t$ from the layers above only, shape `(T, B, H)`.
         cache: From `forward`.
 
     Returns:

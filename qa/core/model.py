@@ -114,13 +114,13 @@ class SequenceModel:
             )
 
     def states(self, params: Params, xs: np.ndarray) -> np.ndarray:
-        """Hidden states $h_1 \\dots h_T$, shape `(T, B, H)` (a new array)."""
+        r"""Hidden states $h_1 \dots h_T$, shape `(T, B, H)` (a new array)."""
         self._check(params)
         hs, _ = self._cell_forward(params, xs)
         return hs.copy()
 
     def predict(self, params: Params, xs: np.ndarray) -> np.ndarray:
-        """Outputs $o_t$ (`(T, B, O)`) or $o_T$ (`(B, O)`): logits for `"ce"`, values for `"mse"`."""
+        """Outputs $o_t$, `(T, B, O)`, or $o_T$, `(B, O)`: logits for "ce", values for "mse"."""
         self._check(params)
         hs, _ = self._cell_forward(params, xs)
         top = hs if self.readout == "all" else hs[-1]

@@ -4,12 +4,14 @@ An optimiser is a frozen configuration with two pure methods:
 `state = opt.init(params)` and `params, state = opt.step(params, grads, state)`. Nothing is
 updated in place, so a training run can be replayed or forked from any step.
 
-| optimiser | update of each parameter $\theta$ with gradient $g$ |
-|---|---|
-| `SGD` | $\theta \leftarrow \theta - \eta g$ |
-| `Momentum` | $v \leftarrow \mu v + g$, $\theta \leftarrow \theta - \eta v$ |
-| `Adagrad` | $s \leftarrow s + g^2$, $\theta \leftarrow \theta - \eta g / (\sqrt{s} + \epsilon)$ |
-| `Adam` | $m \leftarrow \beta_1 m + (1-\beta_1) g$, $v \leftarrow \beta_2 v + (1-\beta_2) g^2$, $\theta \leftarrow \theta - \eta \hat m / (\sqrt{\hat v} + \epsilon)$ |
+Updates of each parameter $\theta$ with gradient $g$ and learning rate $\eta$:
+
+- `SGD`: $\theta \leftarrow \theta - \eta g$.
+- `Momentum`: $v \leftarrow \mu v + g$, then $\theta \leftarrow \theta - \eta v$.
+- `Adagrad`: $s \leftarrow s + g^2$, then
+  $\theta \leftarrow \theta - \eta g / (\sqrt{s} + \epsilon)$.
+- `Adam`: $m \leftarrow \beta_1 m + (1-\beta_1) g$ and $v \leftarrow \beta_2 v + (1-\beta_2) g^2$,
+  then $\theta \leftarrow \theta - \eta \hat m / (\sqrt{\hat v} + \epsilon)$,
 
 with Adam's bias corrections $\hat m = m / (1-\beta_1^k)$, $\hat v = v / (1-\beta_2^k)$ at step $k$
 (Kingma & Ba 2015). Adagrad and Adam adapt the step size of each parameter separately.
@@ -59,7 +61,9 @@ Arrays = Mapping[str, np.ndarray]
 
 def _check_grads(params: Arrays, grads: Arrays) -> None:
     if set(params) != set(grads):
-        raise ValueError(f"grads: expected the keys of params {sorted(params)}, got {sorted(grads)}")
+        raise ValueError(
+            f"grads: expected the keys of params {sorted(params)}, got {sorted(grads)}"
+        )
     for k in params:
         if np.shape(params[k]) != np.shape(grads[k]):
             raise ValueError(
@@ -223,5 +227,7 @@ class Adam(Optimizer):
         m = {n: self.beta1 * state["m"][n] + (1 - self.beta1) * grads[n] for n in params}
         v = {n: self.beta2 * state["v"][n] + (1 - self.beta2) * grads[n] ** 2 for n in params}
         c1, c2 = 1 - self.beta1**k, 1 - self.beta2**k
-        new = {n: params[n] - self.lr * (m[n] / c1) / (np.sqrt(v[n] / c2) + self.eps) for n in params}
+        new = {
+            n: params[n] - self.lr * (m[n] / c1) / (np.sqrt(v[n] / c2) + self.eps) for n in params
+        }
         return new, {"k": k, "m": m, "v": v}

@@ -53,10 +53,10 @@ def forward(params: Params, hs: np.ndarray) -> tuple[np.ndarray, Cache]:
 
 
 def backward(dos: np.ndarray, cache: Cache) -> tuple[Params, np.ndarray]:
-    """Backward through the read-out.
+    r"""Backward through the read-out.
 
     Args:
-        dos: $\\partial L / \\partial o$, shape `(..., O)`.
+        dos: $\partial L / \partial o$, shape `(..., O)`.
         cache: From `forward`.
 
     Returns:
@@ -64,7 +64,7 @@ def backward(dos: np.ndarray, cache: Cache) -> tuple[Params, np.ndarray]:
         `dhs` shaped like the states.
     """
     hs, V = cache
-    check_array("dos", dos, hs.shape[:-1] + (V.shape[0],))
+    check_array("dos", dos, (*hs.shape[:-1], V.shape[0]))
     flat_d = dos.reshape(-1, V.shape[0])
     grads = {"V": flat_d.T @ hs.reshape(-1, V.shape[1]), "c": flat_d.sum(axis=0)}
     return grads, dos @ V

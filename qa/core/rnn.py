@@ -154,7 +154,7 @@ class Cache(NamedTuple):
 def forward(
     params: Params, xs: np.ndarray, h0: np.ndarray | None = None, *, activation: str = "tanh"
 ) -> tuple[np.ndarray, Cache]:
-    """Run the cell over a batch of sequences.
+    r"""Run the cell over a batch of sequences.
 
     Args:
         params: `{"U": (H, D), "W": (H, H), "b": (H,)}`.
@@ -163,7 +163,7 @@ def forward(
         activation: `"tanh"`, `"sigmoid"`, `"relu"` or `"identity"`.
 
     Returns:
-        `(hs, cache)`: the states $h_1, \\dots, h_T$, shape `(T, B, H)` (a view into the
+        `(hs, cache)`: the states $h_1, \dots, h_T$, shape `(T, B, H)` (a view into the
         cache: copy it before writing to it), and what `backward` needs.
 
     Raises:

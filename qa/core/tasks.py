@@ -250,12 +250,12 @@ def embedded_reber(rng: np.random.Generator, n: int) -> list[str]:
 
 
 def reber_next_distributions(string: str) -> np.ndarray:
-    """The exact distribution of the next symbol after each prefix of an embedded Reber string.
+    r"""The exact distribution of the next symbol after each prefix of an embedded Reber string.
 
     Row `t` is the distribution of `string[t + 1]` given `string[: t + 1]`, over
     `REBER_SYMBOLS`. Its nonzero entries are the grammatical continuations; a perfect
-    predictor's cross-entropy on the string is $-\\sum_t \\log p_t(\\text{string}[t+1])$,
-    i.e. $\\ln 2$ per binary choice.
+    predictor's cross-entropy on the string is $-\sum_t \log p_t(\text{string}[t+1])$,
+    i.e. $\ln 2$ per binary choice.
 
     Raises:
         ValueError: If the string is not in the embedded Reber grammar.

@@ -22,19 +22,30 @@ class Var:
     # elementary operations -------------------------------------------------------------
     def __add__(self, other):
         other = lift(other)
-        return Var(self.value + other.value, (self, other),
-                   lambda g: (unbroadcast(g, self.value.shape), unbroadcast(g, other.value.shape)))
+        return Var(
+            self.value + other.value,
+            (self, other),
+            lambda g: (unbroadcast(g, self.value.shape), unbroadcast(g, other.value.shape)),
+        )
 
     def __sub__(self, other):
         other = lift(other)
-        return Var(self.value - other.value, (self, other),
-                   lambda g: (unbroadcast(g, self.value.shape), -unbroadcast(g, other.value.shape)))
+        return Var(
+            self.value - other.value,
+            (self, other),
+            lambda g: (unbroadcast(g, self.value.shape), -unbroadcast(g, other.value.shape)),
+        )
 
     def __mul__(self, other):
         other = lift(other)
-        return Var(self.value * other.value, (self, other),
-                   lambda g: (unbroadcast(g * other.value, self.value.shape),
-                              unbroadcast(g * self.value, other.value.shape)))
+        return Var(
+            self.value * other.value,
+            (self, other),
+            lambda g: (
+                unbroadcast(g * other.value, self.value.shape),
+                unbroadcast(g * self.value, other.value.shape),
+            ),
+        )
 
     __radd__ = __add__
     __rmul__ = __mul__
@@ -43,8 +54,9 @@ class Var:
         return lift(other) - self
 
     def __matmul__(self, other):
-        return Var(self.value @ other.value, (self, other),
-                   lambda g: (g @ other.value.T, self.value.T @ g))
+        return Var(
+            self.value @ other.value, (self, other), lambda g: (g @ other.value.T, self.value.T @ g)
+        )
 
     @property
     def T(self):
@@ -55,6 +67,7 @@ class Var:
             full = np.zeros_like(self.value)
             full[idx] = g
             return (full,)
+
         return Var(self.value[idx], (self,), push)
 
     def sum(self):
@@ -135,9 +148,9 @@ def lstm_states(p, xs, h, c, forget_bias):
     for t in range(xs.value.shape[0]):
         a = xs[t] @ p["U"].T + h @ p["W"].T + p["b"]
         i = sigmoid(a[:, :H])
-        f = sigmoid(a[:, H:2 * H] + forget_bias)
-        g = tanh(a[:, 2 * H:3 * H])
-        o = sigmoid(a[:, 3 * H:])
+        f = sigmoid(a[:, H : 2 * H] + forget_bias)
+        g = tanh(a[:, 2 * H : 3 * H])
+        o = sigmoid(a[:, 3 * H :])
         c = f * c + i * g
         h = o * tanh(c)
         hs.append(h)
@@ -151,8 +164,8 @@ def gru_states(p, xs, h):
         ax = xs[t] @ p["U"].T + p["b"]
         ah = h @ p["W"].T
         r = sigmoid(ax[:, :H] + ah[:, :H])
-        z = sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])
-        n = tanh(ax[:, 2 * H:] + r * (ah[:, 2 * H:] + p["b_hn"]))
+        z = sigmoid(ax[:, H : 2 * H] + ah[:, H : 2 * H])
+        n = tanh(ax[:, 2 * H :] + r * (ah[:, 2 * H :] + p["b_hn"]))
         h = (1 - z) * n + z * h
         hs.append(h)
     return hs

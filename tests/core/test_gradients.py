@@ -4,7 +4,12 @@ import numpy as np
 import pytest
 
 from qa.core import losses, output
-from qa.core.gradcheck import check_gradients, numerical_gradient, numerical_gradient_array, rel_error
+from qa.core.gradcheck import (
+    check_gradients,
+    numerical_gradient,
+    numerical_gradient_array,
+    rel_error,
+)
 from qa.core.model import SequenceModel
 from tests.core.cells import ACTIVATIONS, forward, make_params, make_state, module
 
@@ -18,6 +23,7 @@ def _loss_of(cell, activation, xs, state, G, forget_bias):
     def loss(p):
         hs, _ = forward(cell, p, xs, state, activation, forget_bias)
         return float(np.sum(hs * G))
+
     return loss
 
 
@@ -39,7 +45,9 @@ def test_cell_parameter_gradients_match_finite_differences(cell, activation):
         _assert_away_from_relu_kinks(params, xs, state)
     hs, cache = forward(cell, params, xs, state, activation, forget_bias=0.4)
     grads, _, _ = module(cell).backward(G, cache)
-    errors = check_gradients(_loss_of(cell, activation, xs, state, G, 0.4), params, grads, step=1e-4)
+    errors = check_gradients(
+        _loss_of(cell, activation, xs, state, G, 0.4), params, grads, step=1e-4
+    )
     assert max(errors.values()) < TOL, errors
 
 
@@ -62,6 +70,7 @@ def test_cell_input_and_initial_state_gradients_match_finite_differences(cell, a
     states = state if cell == "lstm" else (state,)
     dstates = dstate if cell == "lstm" else (dstate,)
     for k, (s, ds) in enumerate(zip(states, dstates, strict=True)):
+
         def loss_s(v, k=k):
             st = list(states)
             st[k] = v
@@ -133,7 +142,12 @@ def test_output_layer_gradients_match_finite_differences(rng):
     grads, dhs = output.backward(G, cache)
     errors = check_gradients(lambda p: float(np.sum(output.forward(p, hs)[0] * G)), params, grads)
     assert max(errors.values()) < TOL
-    assert rel_error(dhs, numerical_gradient_array(lambda h: output.forward(params, h)[0], hs.copy(), G)) < TOL
+    assert (
+        rel_error(
+            dhs, numerical_gradient_array(lambda h: output.forward(params, h)[0], hs.copy(), G)
+        )
+        < TOL
+    )
 
 
 MODELS = [

@@ -58,7 +58,11 @@ def test_step_backward_does_not_modify_its_inputs(cell, rng):
     params = make_params(rng, cell, 3, 4)
     mod = module(cell)
     _, cache = mod.step_forward(params, rng.standard_normal((2, 3)), make_state(rng, cell, 2, 4))
-    dout = (rng.standard_normal((2, 4)), rng.standard_normal((2, 4))) if cell == "lstm" else rng.standard_normal((2, 4))
+    dout = (
+        (rng.standard_normal((2, 4)), rng.standard_normal((2, 4)))
+        if cell == "lstm"
+        else rng.standard_normal((2, 4))
+    )
     before = _snapshot((dout, tuple(cache)))
     mod.step_backward(dout, cache)
     _assert_same(before, (dout, tuple(cache)))

@@ -27,7 +27,12 @@ def _reference(cell, params, xs, state, G, activation, forget_bias):
         term = (h * G[t]).sum()
         loss = term if loss is None else loss + term
     ad.backprop(loss)
-    return np.stack([h.value for h in hs]), {k: v.grad for k, v in p.items()}, x.grad, [s.grad for s in inits]
+    return (
+        np.stack([h.value for h in hs]),
+        {k: v.grad for k, v in p.items()},
+        x.grad,
+        [s.grad for s in inits],
+    )
 
 
 CASES = [("rnn", a) for a in ACTIVATIONS] + [("lstm", "tanh"), ("gru", "tanh")]
@@ -45,7 +50,9 @@ def test_bptt_matches_reference_autodiff(cell, activation, shape):
     hs, cache = forward(cell, params, xs, state, activation, forget_bias=0.25)
     grads, dxs, dstate = module(cell).backward(G, cache)
 
-    ref_hs, ref_grads, ref_dxs, ref_dstate = _reference(cell, params, xs, state, G, activation, 0.25)
+    ref_hs, ref_grads, ref_dxs, ref_dstate = _reference(
+        cell, params, xs, state, G, activation, 0.25
+    )
     np.testing.assert_allclose(hs, ref_hs, rtol=1e-12, atol=1e-12)
     for k in params:
         np.testing.assert_allclose(grads[k], ref_grads[k], rtol=1e-10, atol=1e-12, err_msg=k)

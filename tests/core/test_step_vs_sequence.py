@@ -3,7 +3,15 @@
 import numpy as np
 import pytest
 
-from tests.core.cells import ACTIVATIONS, forward, make_params, make_state, module, step_loop, step_loop_backward
+from tests.core.cells import (
+    ACTIVATIONS,
+    forward,
+    make_params,
+    make_state,
+    module,
+    step_loop,
+    step_loop_backward,
+)
 
 CASES = [("rnn", a) for a in ACTIVATIONS] + [("lstm", "tanh"), ("gru", "tanh")]
 

@@ -12,7 +12,7 @@ def test_adding_problem_trivial_predictor_has_mse_one_sixth(rng):
     xs, y = tasks.adding_problem(rng, seq_len=20, batch_size=100_000)
     mse = float(np.mean((y - 1.0) ** 2))
     assert abs(mse - tasks.ADDING_TRIVIAL_MSE) < 0.005
-    assert tasks.ADDING_TRIVIAL_MSE == pytest.approx(1 / 6)
+    assert pytest.approx(1 / 6) == tasks.ADDING_TRIVIAL_MSE
 
 
 @pytest.mark.parametrize("seq_len", [2, 3, 50, 101])
