@@ -4,8 +4,16 @@ import os
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _single_threaded_blas():
+    """Tests multiply small matrices, for which BLAS threads only add contention."""
+    with threadpool_limits(1):
+        yield
 
 
 @pytest.fixture

@@ -118,6 +118,18 @@ def card_parameter_count(rng: np.random.Generator) -> dict:
     }
 
 
+def card_forward_macs(rng: np.random.Generator) -> dict:
+    """Quiz solver: multiply-adds of a forward pass, T·B·(U.size + W.size + V.size).
+
+    The sizes come from parameters built by the engine; biases, tanh and softmax are not counted.
+    """
+    T, B = int(rng.integers(5, 51)), int(rng.integers(1, 33))
+    D, H, O = int(rng.integers(2, 33)), int(rng.integers(4, 65)), int(rng.integers(2, 33))
+    params = {**init.rnn_params(rng, D, H), **init.output_params(rng, H, O)}
+    per_step = params["U"].size + params["W"].size + params["V"].size
+    return {"params": {"T": T, "B": B, "D": D, "H": H, "O": O}, "answer": float(T * B * per_step)}
+
+
 @dataclass(frozen=True)
 class Demo:
     """What `demonstrate` measured."""

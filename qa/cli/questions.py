@@ -133,6 +133,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def run_question(q: Question, *, out: Path, seed: int | None) -> int:
     """Run a question's demonstration, print its summary and write its figures to `out`."""
+    from threadpoolctl import threadpool_limits
+
     from qa.cli.progress import ProgressBar
 
     module = importlib.import_module(q.module)
@@ -140,10 +142,13 @@ def run_question(q: Question, *, out: Path, seed: int | None) -> int:
     print(f"{q.id}  {q.title}  (seed {seed})", flush=True)
     start = time.monotonic()
     bar = ProgressBar(f"dl500 run {q.id}")
-    try:
-        result = module.demonstrate(seed, progress=bar)
-    finally:
-        bar.close()
+    # The demonstrations multiply small matrices, for which BLAS threads cost more than they
+    # save (several times more on a busy machine).
+    with threadpool_limits(1):
+        try:
+            result = module.demonstrate(seed, progress=bar)
+        finally:
+            bar.close()
     print(module.summarize(result))
     from qa.viz import save_svg
 

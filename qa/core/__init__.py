@@ -12,6 +12,7 @@ Modules:
 - `activations` — φ and its derivative expressed through φ's output.
 - `output`, `losses` — the affine output layer; softmax cross-entropy and MSE with gradients.
 - `gradcheck` — central finite differences and relative errors.
+- `unroll` — the unrolled cell with one copy of `W` per step: each step's gradient contribution.
 - `optim` — SGD, momentum, Adagrad, Adam; gradient clipping by global norm and by value.
 - `init` — Gaussian, identity, orthogonal and Xavier initialisers; spectral scaling.
 - `tasks` — adding problem, copy memory, latch, embedded Reber grammar.

@@ -47,6 +47,13 @@ def test_parameter_count_matches_the_engine(D, H, O, rng):
     assert m.parameter_count(D, H, O) == sum(p.size for p in params.values())
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_forward_macs_solver_matches_the_closed_form(seed):
+    card = m.card_forward_macs(np.random.default_rng(seed))
+    p = card["params"]
+    assert card["answer"] == p["T"] * p["B"] * (p["H"] * p["D"] + p["H"] ** 2 + p["O"] * p["H"])
+
+
 def test_trained_network_gets_close_to_the_grammar_floor(demo_of):
     demo = demo_of(NAME)
     assert demo.eval_losses[0] > 1.5  # untrained: close to ln 7 ≈ 1.95

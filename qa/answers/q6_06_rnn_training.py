@@ -1,0 +1,410 @@
+r"""6.6 Training an RNN: backpropagation on the unrolled graph, with weights shared over time.
+
+Give each step its own dummy copy $W^{(t)}$ of the recurrent matrix, constrained to equal $W$
+(Goodfellow et al. 2016, §10.2.2). The chain rule then says that a shared weight's gradient is
+the sum of the gradients of its uses:
+
+$$
+\nabla_W L = \sum_{t=1}^{T} \nabla_{W^{(t)}} L, \qquad
+\nabla_{W^{(t)}} L = \big[(1 - h_t^2) \odot \delta_t\big]\, h_{t-1}^\top, \qquad
+\delta_t = \frac{\partial L}{\partial h_t}.
+$$
+
+Truncated BPTT with window $k$ keeps, for each loss term $L_t$, only the uses of the weights at
+steps $t-k+1, \dots, t$:
+$\hat g_k = \sum_t \sum_{s=t-k+1}^{t} \nabla_{\theta^{(s)}} L_t$, which equals the full gradient
+only for $k = T$.
+
+`demonstrate` computes each step's contribution with the engine's step functions and one copy of
+$W$ per step (`qa.core.unroll`), checks their sum against the sequence BPTT of `qa.core.rnn` and
+against finite differences, measures the bias of truncated BPTT as a function of the window for
+a contracting and an expanding $W$, and measures what the forward pass keeps for the backward
+pass as the sequence grows.
+
+Run it: `dl500 run 6.6` (or `python -m qa.answers.q6_06_rnn_training`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from qa.answers import FigureSpec
+from qa.core import gru, init, losses, lstm, output, rnn, unroll
+from qa.core.gradcheck import numerical_gradient, rel_error
+from qa.viz import COLORS, new_figure
+
+__all__ = [
+    "Demo",
+    "cache_bytes",
+    "card_bptt_memory",
+    "contributions_by_loss",
+    "demonstrate",
+    "per_step_weight_gradients",
+    "truncated_gradient",
+]
+
+SEED = 0
+CELL_KEYS = ("U", "W", "b")
+SCALES = (0.9, 2.0)  # W = s·Q: contracting and expanding
+LENGTHS = (25, 50, 100, 200, 400, 800, 1600)
+MEMORY_SIZES = {"B": 32, "H": 64, "D": 8}
+
+
+def per_step_weight_gradients(
+    params: dict[str, np.ndarray], xs: np.ndarray, dhs: np.ndarray
+) -> np.ndarray:
+    r"""$\nabla_{W^{(t)}} L$ for every step `t`, with one dummy copy of $W$ per step.
+
+    Args:
+        params: `{"U": (H, D), "W": (H, H), "b": (H,)}` of a tanh cell.
+        xs: Inputs, shape `(T, B, D)`.
+        dhs: $\partial L / \partial h_t$ from the layers above, shape `(T, B, H)`.
+
+    Returns:
+        Shape `(T, H, H)`; the sum over the first axis is $\nabla_W L$.
+
+    Examples:
+        >>> rng = np.random.default_rng(0)
+        >>> params = init.rnn_params(rng, 2, 3)
+        >>> xs, dhs = rng.standard_normal((5, 1, 2)), rng.standard_normal((5, 1, 3))
+        >>> per_step = per_step_weight_gradients(params, xs, dhs)
+        >>> grads, _, _ = rnn.backward(dhs, rnn.forward(params, xs)[1])
+        >>> per_step.shape, rel_error(per_step.sum(axis=0), grads["W"]) < 1e-13
+        ((5, 3, 3), True)
+    """
+    _, caches = unroll.forward(params, unroll.copies(params["W"], xs.shape[0]), xs)
+    per_step, _, _ = unroll.backward(dhs, caches)
+    return per_step["W"]
+
+
+def contributions_by_loss(
+    params: dict[str, np.ndarray], xs: np.ndarray, dhs: np.ndarray
+) -> np.ndarray:
+    r"""What the use of $\theta = (U, W, b)$ at step `s` adds to the gradient of each $L_t$.
+
+    That is $\nabla_{\theta^{(s)}} L_t$ for every pair of a loss term and a parameter use.
+
+    Args:
+        params: `{"U": (H, D), "W": (H, H), "b": (H,)}` of a tanh cell.
+        xs: Inputs, shape `(T, B, D)`.
+        dhs: $\partial L_t / \partial h_t$ for each step, shape `(T, B, H)`.
+
+    Returns:
+        Shape `(T, T, P)` with `P = H·D + H·H + H`, indexed `[t, s]`; zero for `s > t` (a
+        parameter use cannot affect an earlier loss).
+
+    Examples:
+        >>> rng = np.random.default_rng(0)
+        >>> params = init.rnn_params(rng, 2, 3)
+        >>> C = contributions_by_loss(params, rng.standard_normal((4, 1, 2)),
+        ...                           rng.standard_normal((4, 1, 3)))
+        >>> C.shape, bool(np.all(C[0, 1:] == 0))
+        ((4, 4, 18), True)
+    """
+    T = xs.shape[0]
+    _, caches = unroll.forward(params, unroll.copies(params["W"], T), xs)
+    out = np.zeros((T, T, sum(params[k].size for k in CELL_KEYS)))
+    for t in range(T):
+        only_t = np.zeros_like(dhs[: t + 1])
+        only_t[t] = dhs[t]
+        per_step, _, _ = unroll.backward(only_t, caches[: t + 1])
+        out[t, : t + 1] = np.concatenate([per_step[k].reshape(t + 1, -1) for k in CELL_KEYS], 1)
+    return out
+
+
+def truncated_gradient(contributions: np.ndarray, window: int) -> np.ndarray:
+    r"""The gradient of truncated BPTT: each $L_t$ backpropagated through at most `window` steps.
+
+    Args:
+        contributions: From `contributions_by_loss`, shape `(T, T, P)`.
+        window: `k` ≥ 1; `k = T` gives the full BPTT gradient.
+
+    Returns:
+        Shape `(P,)`.
+
+    Examples:
+        >>> C = np.ones((3, 3, 1)) * np.tril(np.ones((3, 3)))[..., None]   # every term = 1
+        >>> [float(truncated_gradient(C, k)[0]) for k in (1, 2, 3)]         # 3, then 3+2, 3+2+1
+        [3.0, 5.0, 6.0]
+    """
+    T = contributions.shape[0]
+    distance = np.arange(T)[:, None] - np.arange(T)[None, :]  # t - s
+    kept = (distance >= 0) & (distance < window)
+    return contributions[kept].sum(axis=0)
+
+
+def cache_bytes(cache: tuple) -> int:
+    """Bytes of the arrays a forward pass keeps for its backward pass (each buffer once).
+
+    Examples:
+        >>> params = init.rnn_params(np.random.default_rng(0), 8, 64)
+        >>> _, cache = rnn.forward(params, np.zeros((100, 32, 8)))
+        >>> xs, hs, U, W = 100 * 32 * 8, 101 * 32 * 64, 64 * 8, 64 * 64   # float64 entries
+        >>> cache_bytes(cache) == 8 * (xs + hs + U + W)
+        True
+    """
+    seen: dict[int, int] = {}
+    for item in cache:
+        if isinstance(item, np.ndarray):
+            base = item if item.base is None else item.base
+            seen[id(base)] = base.nbytes
+    return sum(seen.values())
+
+
+def card_bptt_memory(rng: np.random.Generator) -> dict:
+    """Quiz solver: run the engine's forward pass and count the hidden-state values it returns."""
+    H, B, T = (int(rng.integers(lo, hi + 1)) for lo, hi in ((8, 128), (1, 64), (10, 200)))
+    hs, _ = rnn.forward(init.rnn_params(rng, 1, H), np.zeros((T, B, 1)))
+    return {"params": {"H": H, "B": B, "T": T}, "answer": float(hs.size)}
+
+
+@dataclass(frozen=True)
+class Demo:
+    """What `demonstrate` measured."""
+
+    seed: int
+    per_step_norms: np.ndarray  # (T,) ‖∇_{W^(t)} L_T‖_F, t = 1..T
+    sum_vs_engine: float  # rel_error(Σ_t ∇_{W^(t)} L, rnn.backward)
+    sum_vs_numeric: float  # rel_error(Σ_t ∇_{W^(t)} L, finite differences)
+    windows: np.ndarray  # (K,) truncation windows k = 1..T
+    cosine: dict  # scale -> (K,) cosine(truncated, full)
+    error: dict  # scale -> (K,) ‖truncated - full‖ / ‖full‖
+    lengths: np.ndarray  # (N,) sequence lengths T
+    memory: dict  # cell name -> (N,) bytes kept by the forward pass
+    seconds: np.ndarray  # (N,) wall-clock time of one RNN forward + backward (not plotted)
+
+
+def _tanh_rnn(rng: np.random.Generator, scale: float, T: int, B: int, D: int, H: int, O: int):
+    """A tanh RNN with W = scale·Q, random data, and the gradients ∂L_t/∂h_t of a softmax loss."""
+    params = init.rnn_params(rng, D, H, recurrent="orthogonal", recurrent_scale=scale)
+    head = init.output_params(rng, H, O)
+    xs = rng.standard_normal((T, B, D))
+    hs, _ = rnn.forward(params, xs)
+    logits, out_cache = output.forward(head, hs)
+    targets = rng.integers(0, O, size=(T, B))
+    _, dlogits = losses.softmax_cross_entropy(logits, targets)
+    _, dhs = output.backward(dlogits, out_cache)
+    return params, head, xs, targets, dhs
+
+
+def _per_step_experiment(rng: np.random.Generator) -> tuple[np.ndarray, float, float]:
+    T, B = 30, 4
+    params, head, xs, targets, dhs = _tanh_rnn(rng, 0.9, T, B, 4, 16, 4)
+    last = np.zeros_like(dhs)
+    last[-1] = dhs[-1]  # the loss at the last step only: L = L_T
+
+    def loss_T(W: np.ndarray) -> float:
+        hs, _ = rnn.forward({**params, "W": W}, xs)
+        value, _ = losses.softmax_cross_entropy(output.forward(head, hs[-1])[0], targets[-1])
+        return value
+
+    per_step = per_step_weight_gradients(params, xs, last)
+    grads, _, _ = rnn.backward(last, rnn.forward(params, xs)[1])
+    numeric = numerical_gradient(loss_T, params["W"].copy())
+    total = per_step.sum(axis=0)
+    norms = np.linalg.norm(per_step, axis=(1, 2))
+    return norms, rel_error(total, grads["W"]), rel_error(total, numeric)
+
+
+def _timed_forward_backward(params: dict, xs: np.ndarray) -> float:
+    best = np.inf
+    for _ in range(3):
+        start = time.perf_counter()
+        hs, cache = rnn.forward(params, xs)
+        rnn.backward(np.ones_like(hs), cache)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def demonstrate(seed: int = SEED, *, progress: Callable[[float], None] | None = None) -> Demo:
+    """Per-step contributions, truncated-BPTT bias and the cost of BPTT against `T`."""
+    rng = np.random.default_rng(seed)
+    norms, vs_engine, vs_numeric = _per_step_experiment(rng)
+
+    T = 50
+    windows = np.arange(1, T + 1)
+    cosine, error = {}, {}
+    for scale in SCALES:
+        params, _, xs, _, dhs = _tanh_rnn(rng, scale, T, 4, 4, 16, 4)
+        C = contributions_by_loss(params, xs, dhs)
+        full = truncated_gradient(C, T)
+        trunc = np.stack([truncated_gradient(C, int(k)) for k in windows])
+        cosine[scale] = trunc @ full / (np.linalg.norm(trunc, axis=1) * np.linalg.norm(full))
+        error[scale] = np.linalg.norm(trunc - full, axis=1) / np.linalg.norm(full)
+    if progress is not None:
+        progress(0.3)
+
+    B, H, D = MEMORY_SIZES["B"], MEMORY_SIZES["H"], MEMORY_SIZES["D"]
+    cells = {
+        "RNN": (rnn.forward, init.rnn_params(rng, D, H)),
+        "GRU": (gru.forward, init.gru_params(rng, D, H)),
+        "LSTM": (lstm.forward, init.lstm_params(rng, D, H)),
+    }
+    memory: dict[str, list[int]] = {name: [] for name in cells}
+    seconds = []
+    for i, length in enumerate(LENGTHS):
+        xs = rng.standard_normal((length, B, D))
+        for name, (forward, params) in cells.items():
+            memory[name].append(cache_bytes(forward(params, xs)[1]))
+        seconds.append(_timed_forward_backward(cells["RNN"][1], xs))
+        if progress is not None:
+            progress(0.3 + 0.7 * (i + 1) / len(LENGTHS))
+    return Demo(
+        seed=seed,
+        per_step_norms=norms,
+        sum_vs_engine=vs_engine,
+        sum_vs_numeric=vs_numeric,
+        windows=windows,
+        cosine=cosine,
+        error=error,
+        lengths=np.array(LENGTHS),
+        memory={name: np.array(v) for name, v in memory.items()},
+        seconds=np.array(seconds),
+    )
+
+
+def _slope(x: np.ndarray, y: np.ndarray) -> float:
+    return float(np.polyfit(x, y, 1)[0])
+
+
+def _first_window(demo: Demo, scale: float, below: float) -> int:
+    return int(demo.windows[np.argmax(demo.error[scale] < below)])
+
+
+def summarize(demo: Demo) -> str:
+    """The measured numbers, as plain text."""
+    n = demo.per_step_norms
+    B, H, D = MEMORY_SIZES["B"], MEMORY_SIZES["H"], MEMORY_SIZES["D"]
+    lines = [
+        f"per-step contributions, tanh RNN H = 16, W = 0.9·Q, loss at the last of {len(n)} "
+        f"steps: ‖∇W(t)‖ = {n[-1]:.2e} at t = {len(n)}, {n[len(n) // 2 - 1]:.2e} at "
+        f"t = {len(n) // 2}, {n[1]:.2e} at t = 2, and exactly {n[0]:g} at t = 1 (h_0 = 0)",
+        f"sum over steps vs the engine's BPTT: relative error {demo.sum_vs_engine:.1e}; "
+        f"vs finite differences: {demo.sum_vs_numeric:.1e}",
+        f"truncated BPTT, loss at all {len(demo.windows)} steps, H = 16:",
+    ]
+    for scale in SCALES:
+        err, cos = demo.error[scale], demo.cosine[scale]
+        lines.append(
+            f"  W = {scale}·Q: k = 1: cosine {cos[0]:.3f}, error {err[0]:.2f}; "
+            f"k = 10: cosine {cos[9]:.3f}, error {err[9]:.2e}; error < 1% from "
+            f"k = {_first_window(demo, scale, 0.01)}; k = T: error {err[-1]:.1e}"
+        )
+    per_step = {name: _slope(demo.lengths, m) for name, m in demo.memory.items()}
+    lines.append(
+        f"memory kept for the backward pass, B = {B}, H = {H}, D = {D}: "
+        + ", ".join(f"{name} {s:.0f} bytes/step" for name, s in per_step.items())
+        + f" (RNN: 8·B·(D + H) = {8 * B * (D + H)})"
+    )
+    lines.append(
+        f"RNN forward + backward (wall-clock, best of 3; varies run to run): "
+        f"{1e3 * demo.seconds[0]:.2f} ms at T = {demo.lengths[0]}, "
+        f"{1e3 * demo.seconds[-1]:.1f} ms at T = {demo.lengths[-1]}; per step: "
+        + ", ".join(f"{1e6 * s / n:.0f}" for s, n in zip(demo.seconds, demo.lengths, strict=True))
+        + " µs"
+    )
+    return "\n".join(lines)
+
+
+def plot_per_step_contributions(demo: Demo) -> Figure:
+    """Bar chart of ‖∇_{W^(t)} L_T‖ against the step t."""
+    fig, ax = new_figure(height=3.2)
+    # t = 1 is left out: its contribution is exactly 0, because it multiplies h_0 = 0.
+    steps = np.arange(2, len(demo.per_step_norms) + 1)
+    ax.bar(steps, demo.per_step_norms[1:], color=COLORS["blue"], width=0.8)
+    ax.set_yscale("log")
+    ax.set(xlabel=r"step $t$ at which $W$ is used", ylabel=r"$\|\nabla_{W^{(t)}} L_T\|_F$")
+    ax.set_title(r"One contribution per use of $W$; they sum to $\nabla_W L_T$")
+    return fig
+
+
+def plot_truncated_bptt_bias(demo: Demo) -> Figure:
+    """Cosine and relative error of truncated BPTT against the window, for two scales of W."""
+    fig, (left, right) = new_figure(1, 2, width=7.6, height=3.2)
+    colors = dict(zip(SCALES, (COLORS["blue"], COLORS["red"]), strict=True))
+    k = demo.windows[:-1]  # at k = T the error is exactly 0, which a log axis cannot show
+    for scale in SCALES:
+        label = rf"$W = {scale}\,Q$"
+        left.plot(demo.windows, demo.cosine[scale], color=colors[scale], label=label)
+        right.plot(k, demo.error[scale][:-1], color=colors[scale], label=label)
+    left.set(xlabel="window $k$", ylabel="cosine(truncated, full)", ylim=(None, 1.02))
+    right.set(xlabel="window $k$", ylabel=r"$\|\hat g_k - g\| / \|g\|$", yscale="log")
+    left.set_title("Direction")
+    right.set_title("Relative error (0 at k = T)")
+    left.legend()
+    return fig
+
+
+def plot_memory_and_time_vs_length(demo: Demo) -> Figure:
+    """Bytes kept by the forward pass against T, for the RNN, GRU and LSTM."""
+    fig, ax = new_figure(height=3.2)
+    for name, color in (("RNN", "blue"), ("GRU", "green"), ("LSTM", "orange")):
+        ax.plot(
+            demo.lengths,
+            demo.memory[name] / 2**20,
+            marker="o",
+            ms=4,
+            color=COLORS[color],
+            label=name,
+        )
+    ax.set(xlabel="sequence length $T$", ylabel="MiB kept for the backward pass", ylim=(0, None))
+    B, H, D = MEMORY_SIZES["B"], MEMORY_SIZES["H"], MEMORY_SIZES["D"]
+    ax.set_title(f"BPTT memory grows linearly with T (B = {B}, H = {H}, D = {D})")
+    ax.legend()
+    return fig
+
+
+FIGURES = (
+    FigureSpec(
+        name="per-step-contributions",
+        build=plot_per_step_contributions,
+        alt="Bar chart on a log scale of the size of each step's contribution to the gradient "
+        "of W, for steps 2 to 30 with the loss at step 30: the bars fall almost steadily from "
+        "about 0.5 at the last step to about 4e-7 at step 2, six orders of magnitude.",
+        caption="Each use of the shared W contributes one term to its gradient (tanh RNN, "
+        "H = 16, W = 0.9·Q, loss at the last step; step 1's term is exactly 0 because it "
+        "multiplies h_0 = 0). The terms sum to the engine's BPTT gradient to rounding error, "
+        "and to a finite-difference gradient to better than 1e-9 (`dl500 run 6.6` prints both).",
+    ),
+    FigureSpec(
+        name="truncated-bptt-bias",
+        build=plot_truncated_bptt_bias,
+        alt="Two panels against the truncation window k from 1 to 50. Left: cosine between the "
+        "truncated and the full gradient; for W = 0.9·Q it starts near 0.9 and exceeds 0.99 "
+        "from k = 4; for W = 2·Q it stays below 0.2 up to k = 11 and passes 0.95 only at "
+        "k = 21. Right: the relative error on a log scale, falling steadily to 1e-12 for 0.9·Q "
+        "but staying above 1% until k = 47 for 2·Q.",
+        caption="Truncated BPTT, each loss term backpropagated at most k steps, against full "
+        "BPTT (T = 50, loss at every step). With contracting Jacobians a short window is "
+        "nearly exact; with expanding ones the dropped long-range terms dominate and the "
+        "truncated gradient points elsewhere. At k = T the two are identical.",
+    ),
+    FigureSpec(
+        name="memory-and-time-vs-length",
+        build=plot_memory_and_time_vs_length,
+        alt="Line chart of the memory kept by the forward pass for the backward pass against "
+        "the sequence length T from 25 to 1600, for an RNN, a GRU and an LSTM: three straight "
+        "lines through the origin, reaching about 28 MiB for the RNN, 128 MiB for the GRU and "
+        "178 MiB for the LSTM at T = 1600.",
+        caption="What the forward pass keeps for the backward pass, measured as the bytes of "
+        "the arrays in its cache: linear in T for every cell. The time of one forward and "
+        "backward pass is linear in T too; it varies from run to run, so `dl500 run 6.6` prints "
+        "it instead of plotting it.",
+    ),
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: the same as `dl500 run 6.6`."""
+    from qa.cli.questions import module_main
+
+    return module_main("q6_06_rnn_training", argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
