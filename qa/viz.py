@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import io
 import os
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["COLORS", "STYLE", "new_figure", "save_svg", "to_svg"]
 
@@ -37,10 +38,12 @@ COLORS = {
     "grey": "#999999",
 }
 
+# Matplotlib is imported only when a figure is made: modules that define figures stay cheap to
+# import (the quiz loads answer modules for their numeric solvers, and must start fast).
 STYLE: dict[str, Any] = {
-    "axes.prop_cycle": matplotlib.cycler(
-        color=[COLORS[k] for k in ("blue", "orange", "green", "red", "purple", "sky", "black")]
-    ),
+    "axes.prop_cycle": [
+        COLORS[k] for k in ("blue", "orange", "green", "red", "purple", "sky", "black")
+    ],
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -53,6 +56,13 @@ STYLE: dict[str, Any] = {
     "svg.fonttype": "path",  # text as paths: no dependence on the viewer's fonts
     "svg.hashsalt": "dl500-rnn",  # stable element ids across builds
 }
+
+
+@cache
+def _rc() -> dict[str, Any]:
+    import matplotlib
+
+    return {**STYLE, "axes.prop_cycle": matplotlib.cycler(color=STYLE["axes.prop_cycle"])}
 
 
 def new_figure(
@@ -70,7 +80,10 @@ def new_figure(
     Returns:
         `(figure, axes)`; `axes` is one Axes for a 1×1 grid, else an array of Axes.
     """
-    with matplotlib.rc_context(STYLE):
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(_rc()):
         fig = Figure(figsize=(width, height), layout="constrained")
         axes = fig.subplots(nrows, ncols, **kwargs)
     return fig, axes
@@ -78,8 +91,10 @@ def new_figure(
 
 def to_svg(fig: Figure) -> bytes:
     """The figure as deterministic SVG bytes (no date, stable ids)."""
+    import matplotlib
+
     buffer = io.BytesIO()
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(_rc()):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 

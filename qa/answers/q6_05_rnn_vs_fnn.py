@@ -26,16 +26,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from qa.answers import FigureSpec
 from qa.core import activations, init, losses, optim, output, rnn
 from qa.core.model import SequenceModel
 from qa.core.train import train
 from qa.viz import COLORS, new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "Demo",

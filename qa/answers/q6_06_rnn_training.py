@@ -29,14 +29,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from qa.answers import FigureSpec
 from qa.core import gru, init, losses, lstm, output, rnn, unroll
 from qa.core.gradcheck import numerical_gradient, rel_error
 from qa.viz import COLORS, new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "Demo",

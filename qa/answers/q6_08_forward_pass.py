@@ -21,17 +21,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
 
 from qa.answers import FigureSpec
 from qa.core import init, losses, optim, output, rnn, tasks
 from qa.core.model import SequenceModel
 from qa.core.train import train
 from qa.viz import COLORS, new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["Demo", "ForwardPass", "demonstrate", "forward_pass", "parameter_count", "sequence_loss"]
 
@@ -290,6 +291,8 @@ def _symbol_ticks(ax, demo: Demo) -> None:
 
 def plot_next_symbol_probabilities(demo: Demo) -> Figure:
     """ŷ_t for each step of one held-out string; grammatical next symbols outlined."""
+    from matplotlib.patches import Rectangle
+
     fig, ax = new_figure(height=3.0)
     image = ax.imshow(demo.probs.T, aspect="auto", cmap="Blues", vmin=0, vmax=1)
     for t, s in zip(*np.nonzero(demo.allowed), strict=True):

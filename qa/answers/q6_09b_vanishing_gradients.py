@@ -26,14 +26,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from qa.answers import FigureSpec
 from qa.core import activations, init, losses, output, rnn, unroll
 from qa.core.activations import GAMMA
 from qa.viz import COLORS, new_figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "Demo",

@@ -69,3 +69,14 @@ def test_numeric_solvers_are_reproducible_from_the_generator():
         a["params"]["D"], a["params"]["H"], a["params"]["O"]
     )
     assert io  # keep the import list honest for future solvers
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_importing_a_module_does_not_load_matplotlib(name):
+    # The quiz imports answer modules for their numeric solvers and must show a card quickly.
+    import subprocess
+    import sys
+
+    code = f"import sys, {name}; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
