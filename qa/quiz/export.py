@@ -1,0 +1,183 @@
+r"""`dl500 export`: the progress as JSON, and the cards as a text file Anki imports.
+
+The JSON document holds the settings, every card's FSRS state and the whole review log
+(answers taken back are flagged `undone`), so nothing in the database is lost by exporting.
+
+The Anki file uses Anki's text import with file headers (Anki 2.1.55+: File > Import):
+tab-separated, HTML, note type "Basic", deck "dl500-rnn", with a GUID column so importing
+a newer export updates the same notes. Math is converted to Anki's MathJax delimiters
+`\(…\)` and `\[…\]`. A numeric card becomes one fixed variant (in `dl500 quiz` the numbers
+change at every review). Scheduling is not exported to Anki.
+
+Examples:
+    >>> markdown_to_html("Use **softmax**, not $\\sigma(o_t)$ & `sigmoid`.")
+    'Use <b>softmax</b>, not \\(\\sigma(o_t)\\) &amp; <code>sigmoid</code>.'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import os
+import re
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from qa import __version__
+from qa.quiz.bank import Bank, Card, SolverError, fsrs_card_id
+from qa.quiz.store import Store
+
+__all__ = ["anki_text", "markdown_to_html", "progress_document", "write_text"]
+
+ANKI_DECK = "dl500-rnn"
+ANKI_SEED = 2026  # fixed so that a re-export gives the same numeric variants
+
+
+def progress_document(bank: Bank, store: Store | None) -> dict[str, Any]:
+    """The whole progress database as one JSON-able document."""
+    cards_by_id = bank.by_id()
+    states = store.cards() if store else {}
+    reviews = store.reviews() if store else []
+    return {
+        "format": "dl500-rnn quiz progress",
+        "version": 1,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "dl500_version": __version__,
+        "database": str(store.path) if store else None,
+        "settings": store.settings() if store else {},
+        "cards": [
+            {
+                "id": card_id,
+                "question": cards_by_id[card_id].question.id if card_id in cards_by_id else None,
+                "in_bank": card_id in cards_by_id,
+                "state": {1: "learning", 2: "review", 3: "relearning"}.get(row.state),
+                "due": datetime.fromtimestamp(row.due, UTC).isoformat(),
+                "fsrs": json.loads(row.fsrs),
+            }
+            for card_id, row in sorted(states.items())
+        ],
+        "reviews": [
+            dict(
+                review,
+                at=datetime.fromtimestamp(review["at"], UTC).isoformat(),
+                card_before=json.loads(review["card_before"]) if review["card_before"] else None,
+                card_after=json.loads(review["card_after"]) if review["card_after"] else None,
+            )
+            for review in reviews
+        ],
+    }
+
+
+def markdown_to_html(text: str) -> str:
+    """Card Markdown as the small HTML subset Anki shows (math left to Anki's MathJax)."""
+    maths: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        maths.append(match[0])
+        return f"\x00{len(maths) - 1}\x00"
+
+    text = re.sub(r"\$\$.+?\$\$|(?<!\\)\$.+?(?<!\\)\$", keep, text.strip(), flags=re.S)
+    out = html.escape(text, quote=False)
+    out = re.sub(r"```[^\n]*\n(.*?)```", lambda m: f"<pre>{m[1]}</pre>", out, flags=re.S)
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out, flags=re.S)
+    out = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<i>\1</i>", out, flags=re.S)
+    out = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r'<a href="\2">\1</a>', out)
+    out = re.sub(r"\n\s*\n", "<br><br>", out).replace("\n", " ")
+
+    def restore(match: re.Match[str]) -> str:
+        tex = maths[int(match[1])]
+        body = html.escape(tex.strip("$"), quote=False)
+        return rf"\[{body}\]" if tex.startswith("$$") else rf"\({body}\)"
+
+    return re.sub(r"\x00(\d+)\x00", restore, out).replace("\t", " ")
+
+
+def _note(card: Card, bank: Bank) -> tuple[str, str]:
+    """Front and back (HTML) of one card."""
+    explanation = card.explanation
+    front = card.prompt
+    if card.type == "choice":
+        letters = [f"{chr(ord('a') + i)}) {option.text}" for i, option in enumerate(card.options)]
+        front_html = (
+            markdown_to_html(front)
+            + "<br><br>"
+            + "<br>".join(markdown_to_html(line) for line in letters)
+        )
+        right = card.correct_option
+        back = f"<b>{chr(ord('a') + right)})</b> " + markdown_to_html(card.options[right].text)
+        for i, option in enumerate(card.options):
+            if option.feedback:
+                back += f"<br><i>{chr(ord('a') + i)})</i> " + markdown_to_html(option.feedback)
+    elif card.type == "truefalse":
+        front_html = "<i>True or false?</i> " + markdown_to_html(front)
+        back = f"<b>{'True' if card.answer else 'False'}.</b>"
+    elif card.type == "numeric":
+        variant = bank.draw(card, fsrs_card_id(card.id) ^ ANKI_SEED)
+        front_html = markdown_to_html(variant.prompt)
+        from qa.quiz.bank import format_value
+
+        back = (
+            f"<b>{format_value(variant.answer)}</b> (accepted {card.tolerance_text()}; "
+            "in <code>dl500 quiz</code> the numbers change at every review)"
+        )
+        explanation = variant.explanation
+    else:
+        front_html = markdown_to_html(front)
+        back = markdown_to_html(str(card.answer))
+    back += "<br><br>" + markdown_to_html(explanation)
+    back += f"<br><br><small>{html.escape(card.link)}</small>"
+    return front_html, back
+
+
+def anki_text(bank: Bank, cards: list[Card]) -> tuple[str, list[str]]:
+    """The Anki import file for `cards`, and a warning per card left out."""
+    lines = [
+        "#separator:tab",
+        "#html:true",
+        "#notetype:Basic",
+        f"#deck:{ANKI_DECK}",
+        "#columns:GUID\tFront\tBack\tTags",
+        "#guid column:1",
+        "#tags column:4",
+    ]
+    warnings = []
+    for card in cards:
+        try:
+            front, back = _note(card, bank)
+        except SolverError as exc:
+            warnings.append(f"left out {card.id}: {exc}")
+            continue
+        tags = f"dl500 dl500::{card.question.id} dl500::{card.type}"
+        lines.append("\t".join([f"dl500-{card.id}", front, back, tags]))
+    return "\n".join(lines) + "\n", warnings
+
+
+def write_text(path: str, text: str) -> str:
+    """Write `text` to `path` atomically (temporary file, fsync, rename); `-` is stdout.
+
+    Returns:
+        Where it went, for the message.
+    """
+    if path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return "standard output"
+    target = Path(path).expanduser()
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return str(target)

@@ -1,0 +1,774 @@
+"""The quiz loop: ask, read, grade, save, explain — one card at a time.
+
+Input is read one line at a time, so the same loop serves a person at a terminal and a script
+piping answers in. Every answer is saved (one transaction) before its feedback is printed, so
+whatever feedback a learner has seen is on disk. Ctrl-C ends the session with exit status 130
+and the progress kept; end of input (Ctrl-D, or the piped answers running out) ends it with a
+summary and status 0. An invalid answer is met with the accepted forms and the same prompt.
+
+With `json=True` the human text goes to stderr and stdout carries exactly one JSON document,
+the session's results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import random
+import secrets
+import select
+import shutil
+import signal
+import sys
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TextIO
+
+from qa.questions import Question
+from qa.quiz import answers as parse
+from qa.quiz.bank import TYPE_NAMES, Bank, Card, SolverError, Variant, format_value
+from qa.quiz.store import Store
+from qa.quiz.term import Style, markdown_to_text
+
+__all__ = [
+    "EXAM_LIMIT",
+    "MAX_SHOWS",
+    "Options",
+    "Session",
+    "Terminal",
+    "describe_delay",
+    "variant_seed",
+]
+
+EXAM_LIMIT = 20  # cards in an exam when --limit is not given
+MAX_SHOWS = 3  # times one card may come up in a session (a failed card returns, but not forever)
+LEARN_AHEAD = timedelta(minutes=20)  # re-ask cards due within this in the same session
+
+
+class _Quit(Exception):  # noqa: N818  (control flow, not an error)
+    """The learner typed :quit."""
+
+
+class _Skip(Exception):  # noqa: N818
+    """The learner typed :skip."""
+
+
+class _Undo(Exception):  # noqa: N818
+    """The learner typed :undo."""
+
+
+@dataclass
+class Options:
+    """What to ask in a session.
+
+    Attributes:
+        questions: Only cards of these questions (None: all).
+        tags: Only cards of questions with one of these tags (None: all).
+        new: At most this many never-studied cards.
+        limit: At most this many cards (None: no limit; exam default `EXAM_LIMIT`).
+        exam: Ask without touching the schedule (cards drawn at random).
+        retention: FSRS desired retention.
+        seed: Seed for the order of an exam and the numeric variants (None: random).
+        json: Print the results as one JSON document on stdout.
+    """
+
+    questions: list[Question] | None = None
+    tags: list[str] | None = None
+    new: int = 20
+    limit: int | None = None
+    exam: bool = False
+    retention: float = 0.9
+    seed: int | None = None
+    json: bool = False
+
+
+@dataclass
+class _Item:
+    card: Card
+    new: bool
+    again: bool = False
+
+
+@dataclass
+class _Result:
+    card: Card
+    correct: bool
+    rating: int
+    given: str
+    expected: Any
+    params: dict[str, Any] | None
+    seed: int | None
+    duration_ms: int
+    review_id: int
+    next_due: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "card": self.card.id,
+            "question": self.card.question.id,
+            "type": self.card.type,
+            "correct": self.correct,
+            "rating": self.rating,
+            "given": self.given,
+            "expected": self.expected,
+            "params": self.params,
+            "seed": self.seed,
+            "next_due": self.next_due.isoformat() if self.next_due else None,
+            "review_id": self.review_id,
+        }
+
+
+class Terminal:
+    """Line-based input and output on the current `sys` streams.
+
+    Lines are read straight from the input file descriptor, waiting with `select` on it and
+    on a signal wake-up pipe: a Ctrl-C that arrives just before the wait would otherwise be
+    noticed only after the next Enter (Python checks signals when a read is interrupted, not
+    when the signal came first). On a terminal the line discipline still gives the usual
+    editing keys (Backspace, Ctrl-U, Ctrl-W); Ctrl-D on an empty line is end of input. A
+    stream without a file descriptor (tests) is read with `readline()`.
+
+    Args:
+        json: Human text goes to stderr (stdout is kept for the JSON document).
+    """
+
+    def __init__(self, *, json: bool = False) -> None:
+        self.stdin: TextIO = sys.stdin
+        self.data: TextIO = sys.stdout
+        self.human: TextIO = sys.stderr if json else sys.stdout
+        self.interactive = _isatty(self.stdin)
+        reconfigure = getattr(self.human, "reconfigure", None)
+        if reconfigure is not None:
+            # Characters the terminal cannot show become '?' instead of a traceback.
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+        self.style = Style(self.human)
+        columns = shutil.get_terminal_size((88, 24)).columns if _isatty(self.human) else 88
+        self.width = max(40, min(columns, 88) - 2)
+        self._fd = _fileno(self.stdin)
+        self._pending = b""
+        self._encoding = getattr(self.stdin, "encoding", None) or "utf-8"
+        self._wake: tuple[int, int] | None = None
+        self._old_wake = -1
+
+    def __enter__(self) -> Terminal:
+        if self._fd is not None:
+            try:
+                read_end, write_end = os.pipe()
+                os.set_blocking(write_end, False)
+                self._old_wake = signal.set_wakeup_fd(write_end)
+                self._wake = (read_end, write_end)
+            except (OSError, ValueError):  # not the main thread, or no pipes
+                self._wake = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._wake is not None:
+            signal.set_wakeup_fd(self._old_wake)
+            for fd in self._wake:
+                os.close(fd)
+            self._wake = None
+
+    def say(self, text: str = "") -> None:
+        """Print a line of human text."""
+        print(text, file=self.human, flush=True)
+
+    def ask(self, prompt: str) -> str:
+        """Show `prompt` and read one line (without its newline).
+
+        Raises:
+            EOFError: At end of input.
+        """
+        self.human.write(prompt)
+        self.human.flush()
+        line = self._readline()
+        if line is None:
+            raise EOFError
+        if not self.interactive:
+            self.say(line)  # echo piped answers so that transcripts read like a dialogue
+        return line
+
+    def _readline(self) -> str | None:
+        if self.stdin is None:  # started with stdin closed
+            return None
+        if self._fd is None:
+            line = self.stdin.readline()
+            return line.rstrip("\r\n") if line else None
+        while b"\n" not in self._pending:
+            watched = [self._fd] + ([self._wake[0]] if self._wake else [])
+            try:
+                ready, _, _ = select.select(watched, [], [])
+            except (OSError, ValueError):  # e.g. Windows, where select takes only sockets
+                self._fd = None
+                return self._readline()
+            if self._wake and self._wake[0] in ready:
+                os.read(self._wake[0], 512)  # the signal's handler runs right after this
+            if self._fd in ready:
+                chunk = os.read(self._fd, 4096)
+                if not chunk:  # end of input (Ctrl-D on an empty line, or the pipe closed)
+                    if not self._pending:
+                        return None
+                    chunk = b"\n"
+                self._pending += chunk
+        raw, _, self._pending = self._pending.partition(b"\n")
+        return raw.decode(self._encoding, errors="replace").rstrip("\r")
+
+
+def _fileno(stream: object) -> int | None:
+    try:
+        fd = stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return None
+    return fd if isinstance(fd, int) and fd >= 0 else None
+
+
+def _isatty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # closed stream
+        return False
+
+
+def variant_seed(session_seed: int, card_id: str, occurrence: int) -> int:
+    """The seed of a numeric card's `occurrence`-th variant (from 1) in a `--seed` session."""
+    text = f"{session_seed}/{card_id}/{occurrence}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big") >> 1
+
+
+def describe_delay(delta: timedelta) -> str:
+    """A delay in words.
+
+    Examples:
+        >>> describe_delay(timedelta(minutes=10)), describe_delay(timedelta(days=3, hours=2))
+        ('in 10 min', 'in 3 days')
+        >>> describe_delay(timedelta(seconds=-5)), describe_delay(timedelta(hours=5))
+        ('now', 'in 5 h')
+    """
+    seconds = delta.total_seconds()
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"in {round(seconds / 60)} min"
+    if seconds < 86400 * 1.5:
+        return f"in {round(seconds / 3600)} h"
+    days = round(seconds / 86400)
+    return f"in {days} days" if days < 60 else f"in {days / 30.4:.0f} months"
+
+
+class Session:
+    """One quiz session over `bank`, saving to `store`.
+
+    Args:
+        bank: The cards.
+        store: The open progress database.
+        options: What to ask and how.
+        clock: Returns the current time as an aware UTC datetime (tests pass a fake).
+    """
+
+    def __init__(
+        self,
+        bank: Bank,
+        store: Store,
+        options: Options,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.bank = bank
+        self.store = store
+        self.options = options
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.term = Terminal(json=options.json)
+        self.style = self.term.style
+        self.results: list[_Result] = []
+        self.session_id = secrets.token_hex(8)
+        self.shows: Counter[str] = Counter()
+        self._scheduler: Any = None
+        self._rng = random.Random(options.seed)
+        self._warm: threading.Thread | None = None
+
+    # -- the loop -----------------------------------------------------------------------
+    def run(self) -> int:
+        """Run the session; return the exit status (0, or 130 after Ctrl-C)."""
+        try:
+            with self.term:
+                return self._run()
+        finally:
+            if self._warm is not None:
+                # Never leave an import running while the interpreter shuts down.
+                self._warm.join(timeout=30)
+
+    def _run(self) -> int:
+        ended = "done"
+        status = 0
+        try:
+            queue = deque(self._build_queue())
+            if not queue:
+                self._nothing_to_do()
+                return 0
+            self._front_load(queue)
+            self._header(queue)
+            shown = 0
+            while queue:
+                item = queue.popleft()
+                shown += 1
+                try:
+                    result = self._present(item, shown, shown + len(queue))
+                except _Skip:
+                    self.term.say(self.style.paint("dim", "Skipped; nothing recorded."))
+                    continue
+                except _Undo:
+                    shown -= 1
+                    self._undo(item, queue)
+                    continue
+                if result is not None and self._ask_again(result):
+                    queue.append(_Item(item.card, new=False, again=True))
+        except _Quit:
+            ended = "quit"
+        except EOFError:
+            ended = "end of input"
+            self.term.say()
+        except KeyboardInterrupt:
+            ended = "interrupted"
+            status = 130
+            self.term.say()
+        self._summary(ended)
+        return status
+
+    def _front_load(self, queue: deque[_Item]) -> None:
+        """Put a quick card first and import the slow parts meanwhile, in the background.
+
+        A numeric card needs NumPy and its answer module (a few hundred milliseconds to
+        import); FSRS is needed once the first answer is in. If the queue starts with a
+        numeric card and holds another kind, that one goes first, and the imports run while
+        the learner reads it.
+        """
+        if queue[0].card.type == "numeric":
+            quick = next((item for item in queue if item.card.type != "numeric"), None)
+            if quick is not None:
+                queue.remove(quick)
+                queue.appendleft(quick)
+        questions = {item.card.question for item in queue if item.card.type == "numeric"}
+
+        def warm_up() -> None:
+            try:
+                if not self.options.exam:
+                    from qa.quiz import schedule  # noqa: F401  (imports fsrs)
+                for question in sorted(questions, key=lambda q: q.id):
+                    self.bank.preload(question)
+            except Exception:  # the same error is reported when its card comes up
+                pass
+
+        self._warm = threading.Thread(target=warm_up, name="dl500-warm-up", daemon=True)
+        self._warm.start()
+
+    def _build_queue(self) -> list[_Item]:
+        cards = self.bank.select(self.options.questions, self.options.tags)
+        states = self.store.cards()
+        if self.options.exam:
+            order = list(cards)
+            self._rng.shuffle(order)
+            limit = self.options.limit or EXAM_LIMIT
+            return [_Item(card, new=card.id not in states) for card in order[:limit]]
+        now = self.clock().timestamp()
+        due = sorted(
+            (card for card in cards if card.id in states and states[card.id].due <= now),
+            key=lambda card: states[card.id].due,
+        )
+        new = [card for card in cards if card.id not in states][: self.options.new]
+        items = [_Item(card, new=False) for card in due] + [_Item(card, new=True) for card in new]
+        return items[: self.options.limit] if self.options.limit else items
+
+    def _ask_again(self, result: _Result) -> bool:
+        """Whether a just-answered card comes back later in this session."""
+        if self.options.exam or result.next_due is None:
+            return False
+        soon = result.next_due - self.clock() <= LEARN_AHEAD
+        return soon and self.shows[result.card.id] < MAX_SHOWS
+
+    # -- one card -----------------------------------------------------------------------
+    def _present(self, item: _Item, number: int, total: int) -> _Result | None:
+        card = item.card
+        variant: Variant | None = None
+        seed: int | None = None
+        if card.type == "numeric":
+            seed = self._variant_seed(card)
+            try:
+                variant = self.bank.draw(card, seed)
+            except SolverError as exc:
+                print(
+                    f"dl500: warning: skipping a card that cannot be drawn: {exc}", file=sys.stderr
+                )
+                return None
+        self.shows[card.id] += 1
+        say, style = self.term.say, self.style
+        tags = [card.question.id, TYPE_NAMES[card.type]]
+        if item.new:
+            tags.append("new")
+        if item.again:
+            tags.append("once more")
+        say()
+        say(
+            style.paint("bold", f"[{number}/{total}] ")
+            + style.paint("dim", f" {style.dot} ".join(tags))
+        )
+        prompt_text = variant.prompt if variant else card.prompt
+        say(markdown_to_text(prompt_text, self.term.width))
+        started = time.monotonic()
+        if card.type == "recall":
+            return self._recall(card, started)
+        if card.type == "choice":
+            for index, option in enumerate(card.options):
+                text = markdown_to_text(option.text, self.term.width - 5).splitlines() or [""]
+                say(f"  {chr(ord('a') + index)}) {text[0]}")
+                for line in text[1:]:
+                    say(f"     {line}" if line else "")
+            n = len(card.options)
+            last = chr(ord("a") + n - 1)
+            given, chosen = self._read(
+                f"answer (a{style.dash}{last}) > ",
+                lambda text: parse.parse_choice(text, n, [o.text for o in card.options]),
+                parse.choice_forms(n),
+            )
+            expected = {
+                "option": card.correct_option,
+                "text": card.options[card.correct_option].text,
+            }
+            return self._finish(
+                card,
+                chosen == card.correct_option,
+                None,
+                given,
+                expected,
+                None,
+                None,
+                started,
+                value=chosen,
+            )
+        if card.type == "truefalse":
+            given, truth = self._read(
+                "true or false > ", parse.parse_truefalse, parse.TRUEFALSE_FORMS
+            )
+            return self._finish(
+                card, truth == card.answer, None, given, {"value": card.answer}, None, None, started
+            )
+        assert variant is not None
+        given, number = self._read(
+            f"answer ({card.tolerance_text()}) > ", parse.parse_number, parse.NUMBER_FORMS
+        )
+        correct = parse.is_close(number, variant.answer, card.rtol, card.atol)
+        expected = {"value": variant.answer, "rtol": card.rtol, "atol": card.atol}
+        return self._finish(
+            card,
+            correct,
+            None,
+            given,
+            expected,
+            variant.params,
+            seed,
+            started,
+            variant=variant,
+            value=number,
+        )
+
+    def _recall(self, card: Card, started: float) -> _Result:
+        say, style = self.term.say, self.style
+        attempt, _ = self._read(
+            "your answer (optional; Enter shows the model answer) > ", str, "any text, or nothing"
+        )
+        say(style.paint("accent", "Model answer:"))
+        say(markdown_to_text(str(card.answer), self.term.width, indent="  "))
+        say(style.paint("accent", "Why:"))
+        say(markdown_to_text(card.explanation, self.term.width, indent="  "))
+        say(style.paint("dim", f"Read: {card.link}"))
+        _, grade = self._read(
+            "how well did you recall it? 1 again, 2 hard, 3 good, 4 easy > ",
+            parse.parse_grade,
+            parse.GRADE_FORMS,
+        )
+        return self._finish(
+            card,
+            grade > 1,
+            grade,
+            attempt,
+            {"answer": card.answer},
+            None,
+            None,
+            started,
+            explained=True,
+        )
+
+    def _read(self, prompt: str, parser: Callable[[str], Any], forms: str) -> tuple[str, Any]:
+        """Ask until the line parses; return (typed text, meaning). Handles :commands."""
+        while True:
+            line = self.term.ask(self.style.paint("bold", prompt))
+            action = parse.command(line)
+            if action == "help":
+                self._help(forms)
+                continue
+            if action == "quit":
+                raise _Quit
+            if action == "skip":
+                raise _Skip
+            if action == "undo":
+                raise _Undo
+            try:
+                return line, parser(line)
+            except parse.AnswerError as exc:
+                self.term.say(
+                    self.style.paint("bad", f"  {exc}")
+                    + self.style.paint("dim", ". :help lists commands.")
+                )
+
+    def _help(self, forms: str) -> None:
+        say = self.term.say
+        say(f"  Answer with {forms}.")
+        for name, meaning in parse.COMMANDS.items():
+            say(f"  :{name:<5} {meaning}")
+        say("  Ctrl-D ends the session; Ctrl-C stops it (progress is kept either way).")
+
+    def _finish(
+        self,
+        card: Card,
+        correct: bool,
+        grade: int | None,
+        given: str,
+        expected: Any,
+        params: dict[str, Any] | None,
+        seed: int | None,
+        started: float,
+        *,
+        variant: Variant | None = None,
+        value: float | None = None,
+        explained: bool = False,
+    ) -> _Result:
+        """Save the answer, then show the verdict, the explanation and what happens next."""
+        rating = grade if grade is not None else (3 if correct else 1)
+        duration_ms = int((time.monotonic() - started) * 1000)
+        now = self.clock()
+        next_due: datetime | None = None
+        update = None
+        if not self.options.exam:
+            from qa.quiz import schedule  # FSRS is needed only once there is an answer
+
+            if self._scheduler is None:
+                self._scheduler = schedule.scheduler(self.options.retention)
+
+            def update(before: str | None) -> tuple[str, int, float, float]:
+                nonlocal next_due
+                reviewed = schedule.review(
+                    self._scheduler, before, card.fsrs_id, rating, now, duration_ms
+                )
+                next_due = reviewed.due
+                return (
+                    reviewed.fsrs_json,
+                    reviewed.state,
+                    reviewed.due.timestamp(),
+                    now.timestamp(),
+                )
+
+        review_id, _, _ = self.store.record(
+            {
+                "session": self.session_id,
+                "card_id": card.id,
+                "question_id": card.question.id,
+                "card_type": card.type,
+                "mode": "exam" if self.options.exam else "study",
+                "at": now.timestamp(),
+                "rating": rating,
+                "correct": int(correct),
+                "duration_ms": duration_ms,
+                "given": given,
+                "expected": expected,
+                "params": params,
+                "seed": seed,
+            },
+            update,
+        )
+        result = _Result(
+            card, correct, rating, given, expected, params, seed, duration_ms, review_id, next_due
+        )
+        self.results.append(result)
+        self._feedback(card, result, given, variant, value, explained)
+        return result
+
+    def _feedback(
+        self,
+        card: Card,
+        result: _Result,
+        given: str,
+        variant: Variant | None,
+        value: float | None,
+        explained: bool,
+    ) -> None:
+        """Print the verdict (`value`: the number typed, or the option index chosen)."""
+        say, style, width = self.term.say, self.style, self.term.width
+        if card.type == "choice":
+            right = card.correct_option
+            letter = chr(ord("a") + right)
+            if result.correct:
+                say(style.right())
+            else:
+                chosen = int(value or 0)
+                say(style.wrong(f"Wrong. The answer is {letter})"))
+                say(markdown_to_text(card.options[right].text, width, indent="  "))
+                feedback = card.options[chosen].feedback
+                if feedback:
+                    say(style.paint("accent", f"About {chr(ord('a') + chosen)}):"))
+                    say(markdown_to_text(feedback, width, indent="  "))
+        elif card.type == "truefalse":
+            truth = "true" if card.answer else "false"
+            say(
+                style.right(f"Correct: it is {truth}.")
+                if result.correct
+                else style.wrong(f"Wrong: it is {truth}.")
+            )
+        elif card.type == "numeric":
+            assert variant is not None
+            assert value is not None
+            answer = format_value(variant.answer)
+            if result.correct:
+                say(style.right(f"Correct: {answer}."))
+            else:
+                say(
+                    style.wrong(
+                        f"Wrong: the answer is {answer}; you typed "
+                        f"{format_value(value)} (accepted {card.tolerance_text()})."
+                    )
+                )
+        else:
+            say(
+                style.right("Recalled.")
+                if result.correct
+                else style.wrong("Not recalled; it will come back soon.")
+            )
+        if not explained:
+            text = variant.explanation if variant else card.explanation
+            say(style.paint("accent", "Why:"))
+            say(markdown_to_text(text, width, indent="  "))
+            say(style.paint("dim", f"Read: {card.link}"))
+        if result.next_due is not None:
+            delay = describe_delay(result.next_due - self.clock())
+            again = " (again this session)" if self._ask_again(result) else ""
+            say(style.paint("dim", f"Next review: {delay}{again}"))
+
+    def _variant_seed(self, card: Card) -> int:
+        if self.options.seed is None:
+            return secrets.randbits(63)
+        return variant_seed(self.options.seed, card.id, self.shows[card.id] + 1)
+
+    # -- undo, header, summary ----------------------------------------------------------
+    def _undo(self, current: _Item, queue: deque[_Item]) -> None:
+        """Take back the latest answer; if it was this session's, ask that card again now."""
+        self.shows[current.card.id] -= 1  # the current card is asked again, not counted twice
+        queue.appendleft(current)
+        review = self.store.undo_last()
+        if review is None:
+            self.term.say("Nothing to undo.")
+            return
+        verdict = "right" if review["correct"] else "wrong"
+        if review["mode"] == "exam":
+            after = "an exam answer, so no schedule to restore"
+        else:
+            after = "its schedule is restored"
+        self.term.say(f"Took back your answer to {review['card_id']} ({verdict}); {after}.")
+        for index in range(len(self.results) - 1, -1, -1):
+            if self.results[index].review_id == review["id"]:
+                card = self.results.pop(index).card
+                self.shows[card.id] -= 1
+                # A re-queued copy of this card would now be one too many.
+                for queued in list(queue):
+                    if queued.card.id == card.id and queued.again:
+                        queue.remove(queued)
+                        break
+                queue.appendleft(
+                    _Item(card, new=review["card_before"] is None and not self.options.exam)
+                )
+                break
+
+    def _header(self, queue: deque[_Item]) -> None:
+        if self.bank.problems:
+            print(
+                f"dl500: warning: {len(self.bank.problems)} card problem(s) in the bank; "
+                f"those cards are left out (first: {self.bank.problems[0]})",
+                file=sys.stderr,
+            )
+        count = len(queue)
+        cards = f"{count} card{'s' if count != 1 else ''}"
+        if self.options.exam:
+            title = f"exam of {cards}; your schedule is not changed"
+        else:
+            new = sum(item.new for item in queue)
+            title = f"{cards}: {count - new} to review, {new} new"
+        self.term.say(self.style.paint("bold", f"dl500 quiz {self.style.dash} {title}."))
+        self.term.say(
+            self.style.paint(
+                "dim",
+                "Every answer is saved at once. :help lists commands; Ctrl-D ends the session, "
+                "Ctrl-C stops it.",
+            )
+        )
+
+    def _nothing_to_do(self) -> None:
+        states = self.store.cards()
+        selected = self.bank.select(self.options.questions, self.options.tags)
+        upcoming = sorted((states[card.id].due, card.id) for card in selected if card.id in states)
+        next_due = None
+        if not selected:
+            self.term.say("No cards to ask: the selected questions have no cards yet.")
+        else:
+            message = "Nothing is due."
+            if upcoming:
+                next_due = datetime.fromtimestamp(upcoming[0][0], UTC)
+                message += f" The next card is due {describe_delay(next_due - self.clock())}."
+            self.term.say(message + " To practise anyway: dl500 quiz --exam")
+        if self.options.json:
+            self._emit("done", next_due=next_due)
+
+    def _summary(self, ended: str) -> None:
+        answered = len(self.results)
+        right = sum(result.correct for result in self.results)
+        say, style = self.term.say, self.style
+        if answered == 0:
+            say("No answers this session.")
+        else:
+            share = f"{100 * right / answered:.0f}%"
+            say(
+                style.paint(
+                    "bold",
+                    f"{answered} answer{'s' if answered != 1 else ''}, {right} right ({share}); "
+                    "all saved.",
+                )
+            )
+        if ended == "interrupted":
+            say("Interrupted.")
+        if self.options.exam:
+            say("Exam mode: your schedule was not changed.")
+        elif answered:
+            now = self.clock()
+            ids = {card.id for card in self.bank.select(self.options.questions, self.options.tags)}
+            due, unseen = self.store.due_counts(ids, now.timestamp())
+            soon, _ = self.store.due_counts(ids, (now + LEARN_AHEAD).timestamp())
+            later = f"; {soon - due} more within 20 minutes" if soon > due else ""
+            say(f"Due now: {due} to review, {min(unseen, self.options.new)} new{later}.")
+            say("'dl500 stats' shows your progress; 'dl500 undo' takes back the last answer.")
+        if self.options.json:
+            self._emit(ended)
+
+    def _emit(self, ended: str, next_due: datetime | None = None) -> None:
+        document: dict[str, Any] = {
+            "mode": "exam" if self.options.exam else "study",
+            "ended": ended,
+            "answered": len(self.results),
+            "correct": sum(result.correct for result in self.results),
+            "answers": [result.to_json() for result in self.results],
+        }
+        if next_due is not None:
+            document["next_due"] = next_due.isoformat()
+        print(json.dumps(document, ensure_ascii=False, indent=2), file=self.term.data, flush=True)

@@ -1,0 +1,239 @@
+r"""Terminal output for the quiz: Markdown and LaTeX reduced to readable plain text, and styles.
+
+Colour is used only on a terminal, never when `NO_COLOR` is set (to anything non-empty) or
+`TERM=dumb`, and it is never the only signal: right and wrong always carry a mark and a word
+(`✓ Correct`, `✗ Wrong`), in ASCII (`[ok]`, `[x]`) when the output encoding has no `✓`.
+
+Examples:
+    >>> latex_to_text(r"h_t = \tanh(W h_{t-1} + U x_t)")
+    'h_t = tanh(W h_(t-1) + U x_t)'
+    >>> latex_to_text(r"\hat y_{t,i} = e^{o_{t,i}} / \sum_j e^{o_{t,j}}")
+    'ŷ_(t,i) = e^(o_(t,i)) / Σ_j e^(o_(t,j))'
+    >>> latex_to_text(r"\frac{\partial L}{\partial W} \odot \sigma'(z)")
+    "(∂L)/(∂W) ⊙ σ'(z)"
+    >>> print(markdown_to_text("An **RNN** reuses $W$ at *every* step.\n\n- one\n- two", 40))
+    An RNN reuses W at every step.
+    <BLANKLINE>
+    - one
+    - two
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+import unicodedata
+from collections.abc import Mapping
+from typing import ClassVar, TextIO
+
+__all__ = ["Style", "latex_to_text", "markdown_to_text"]
+
+_SYMBOLS = {
+    r"\alpha": "α",
+    r"\beta": "β",
+    r"\gamma": "γ",
+    r"\delta": "δ",
+    r"\epsilon": "ε",
+    r"\varepsilon": "ε",
+    r"\eta": "η",
+    r"\theta": "θ",
+    r"\lambda": "λ",
+    r"\mu": "μ",
+    r"\rho": "ρ",
+    r"\sigma": "σ",
+    r"\tau": "τ",
+    r"\phi": "φ",
+    r"\varphi": "φ",
+    r"\psi": "ψ",
+    r"\omega": "ω",
+    r"\Delta": "Δ",
+    r"\Sigma": "Σ",
+    r"\Phi": "Φ",
+    r"\Omega": "Ω",
+    r"\partial": "∂",
+    r"\nabla": "∇",
+    r"\odot": "⊙",
+    r"\otimes": "⊗",
+    r"\cdot": "·",
+    r"\times": "×",
+    r"\leq": "≤",
+    r"\le": "≤",
+    r"\geq": "≥",
+    r"\ge": "≥",
+    r"\neq": "≠",
+    r"\approx": "≈",
+    r"\to": "→",
+    r"\rightarrow": "→",
+    r"\infty": "∞",
+    r"\sum": "Σ",
+    r"\prod": "Π",
+    r"\in": "∈",
+    r"\top": "ᵀ",
+    r"\lVert": "‖",
+    r"\rVert": "‖",
+    r"\|": "‖",
+    r"\ldots": "…",
+    r"\dots": "…",
+    r"\cdots": "⋯",
+    r"\quad": "  ",
+    r"\qquad": "    ",
+    r"\tanh": "tanh",
+    r"\exp": "exp",
+    r"\log": "log",
+    r"\max": "max",
+    r"\min": "min",
+    r"\operatorname": "",
+    r"\mathrm": "",
+    r"\mathbf": "",
+    r"\boldsymbol": "",
+    r"\text": "",
+    r"\left": "",
+    r"\right": "",
+    r"\big": "",
+    r"\Big": "",
+    r"\,": " ",
+    r"\;": " ",
+    r"\!": "",
+}
+_MACRO = re.compile(r"\\[A-Za-z]+|\\[,;!|]")
+_ARG = r"\{((?:[^{}]|\{[^{}]*\})*)\}"
+
+
+def latex_to_text(tex: str) -> str:
+    """LaTeX math as plain Unicode text (common macros only; the site shows the real thing)."""
+    text = tex
+    for _ in range(3):  # nested fractions
+        text = re.sub(rf"\\[dt]?frac\s*{_ARG}\s*{_ARG}", r"(\1)/(\2)", text)
+    text = re.sub(rf"\\sqrt\s*{_ARG}", r"√(\1)", text)
+    for accent, mark in (
+        ("hat", "\u0302"),
+        ("bar", "\u0304"),
+        ("tilde", "\u0303"),
+        ("vec", "\u20d7"),
+    ):
+        text = re.sub(
+            rf"\\(?:wide)?{accent}\s*(?:\{{(\w)\}}|(\w))",
+            lambda m, c=mark: (m[1] or m[2]) + c,
+            text,
+        )
+    text = _MACRO.sub(lambda m: _SYMBOLS.get(m[0], m[0].lstrip("\\")), text)
+    text = re.sub(r"\^\{?\s*ᵀ\s*\}?", "ᵀ", text)
+    previous = None
+    while previous != text:  # innermost first: e^{o_{t,i}} -> e^(o_(t,i))
+        previous = text
+        text = re.sub(
+            r"([_^])\{([^{}]*)\}", lambda m: m[1] + (m[2] if len(m[2]) == 1 else f"({m[2]})"), text
+        )
+    text = text.replace("{", "").replace("}", "")
+    text = re.sub(r"([∂∇]) +", r"\1", text)
+    return unicodedata.normalize("NFC", re.sub(r"[ \t]+", " ", text).strip())
+
+
+def _inline(text: str) -> str:
+    text = re.sub(r"\$\$(.+?)\$\$", lambda m: latex_to_text(m[1]), text, flags=re.S)
+    text = re.sub(r"(?<!\\)\$(.+?)(?<!\\)\$", lambda m: latex_to_text(m[1]), text, flags=re.S)
+    text = re.sub(r"`([^`]+)`", r"\1", text)
+    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text, flags=re.S)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text, flags=re.S)
+    text = re.sub(r"(?<!\w)_(?!\s)(.+?)(?<!\s)_(?!\w)", r"\1", text, flags=re.S)
+    text = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1 (\2)", text)
+    return text.replace(r"\$", "$")
+
+
+def markdown_to_text(markdown: str, width: int = 88, indent: str = "") -> str:
+    """Markdown reduced to wrapped plain text: code blocks verbatim, list items kept apart."""
+    lines = textwrap.dedent(markdown).strip("\n").splitlines()
+    blocks: list[str] = []
+    paragraph: list[str] = []
+    code: list[str] | None = None
+
+    def flush() -> None:
+        if not paragraph:
+            return
+        text = _inline(" ".join(line.strip() for line in paragraph))
+        item = re.match(r"^([-*+]|\d+[.)])\s+", text)
+        hang = " " * (len(item[0]) if item else 0)
+        blocks.append(
+            textwrap.fill(
+                text, width=max(width, 20), initial_indent=indent, subsequent_indent=indent + hang
+            )
+        )
+        paragraph.clear()
+
+    for line in lines:
+        if code is not None:
+            if re.match(r"^\s*(```|~~~)", line):
+                blocks.append("\n".join(code))
+                code = None
+            else:
+                code.append(indent + "    " + line)
+            continue
+        if re.match(r"^\s*(```|~~~)", line):
+            flush()
+            code = []
+        elif not line.strip():
+            flush()
+            if blocks and blocks[-1] != "":
+                blocks.append("")
+        elif re.match(r"^\s*([-*+]|\d+[.)])\s+", line):
+            flush()
+            paragraph.append(line)
+        elif re.match(r"^\s*\$\$\s*$", line):
+            continue
+        else:
+            paragraph.append(line)
+    flush()
+    if code:
+        blocks.append("\n".join(code))
+    while blocks and blocks[-1] == "":
+        blocks.pop()
+    return "\n".join(blocks)
+
+
+class Style:
+    """How to mark text on one output stream.
+
+    Args:
+        stream: The stream written to (colour only if it is a terminal).
+        env: Environment variables (default: `os.environ`).
+    """
+
+    _CODES: ClassVar[dict[str, str]] = {
+        "ok": "32",
+        "bad": "31",
+        "dim": "2",
+        "bold": "1",
+        "accent": "36",
+    }
+
+    def __init__(self, stream: TextIO, env: Mapping[str, str] | None = None) -> None:
+        env = os.environ if env is None else env
+        isatty = getattr(stream, "isatty", None)
+        self.color = bool(
+            isatty and isatty() and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
+        )
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "✓✗–·→".encode(encoding)
+            self.unicode = True
+        except (UnicodeEncodeError, LookupError):
+            self.unicode = False
+        self.ok_mark = "✓" if self.unicode else "[ok]"
+        self.bad_mark = "✗" if self.unicode else "[x]"
+        self.dash = "–" if self.unicode else "-"
+        self.dot = "·" if self.unicode else "|"
+
+    def paint(self, kind: str, text: str) -> str:
+        """`text` in the colour or weight named `kind` (unchanged without colour)."""
+        if not self.color:
+            return text
+        return f"\033[{self._CODES[kind]}m{text}\033[0m"
+
+    def right(self, text: str = "Correct") -> str:
+        """A right answer: mark, word and (if allowed) green."""
+        return self.paint("ok", f"{self.ok_mark} {text}")
+
+    def wrong(self, text: str = "Wrong") -> str:
+        """A wrong answer: mark, word and (if allowed) red."""
+        return self.paint("bad", f"{self.bad_mark} {text}")
