@@ -1,0 +1,343 @@
+r"""Experiment 4 — the cliff in the loss surface of a one-unit RNN (Pascanu et al. 2013, Fig. 6).
+
+Pascanu et al. study $x_t = w\,\sigma(x_{t-1}) + b$, $x_0 = 0.5$, no input, with the loss
+$E = (\sigma(x_{50}) - 0.7)^2$. Writing $h_t = \sigma(x_t)$ this is exactly a one-unit sigmoid
+RNN, $h_t = \sigma(w h_{t-1} + b)$, $h_0 = \sigma(0.5)$, $E = (h_{50} - 0.7)^2$, which the engine
+runs. Where a small change of $(w, b)$ moves the unit across a bifurcation (from one attractor
+to the other), $h_{50}$ jumps, and the loss surface has a wall: there the gradient, and the
+curvature with it, are enormous, while almost everywhere else they are small.
+
+We map $E$ and $\lVert\nabla E\rVert$ over a grid of $(w, b)$, scan $b$ finely across the wall at
+$w = 5$, and run gradient descent from random starting points before the wall with and without
+rescaling the gradient to norm 1 (Pascanu et al.'s Algorithm 1). Many units are evaluated at once
+as one RNN with a diagonal $W$ (each unit is its own one-unit RNN).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from qa.answers import FigureSpec
+from qa.core import rnn
+from qa.core.activations import sigmoid
+from qa.experiments._base import Check, Verdict, grade
+
+TITLE = "The cliff: exploding gradients in a one-unit RNN"
+CLAIM = (
+    "The loss surface of a recurrent net can hold steep walls where the gradient is orders of "
+    "magnitude larger than elsewhere, so a plain gradient step there throws the parameters far "
+    "away, while a rescaled (clipped) step does not (Pascanu, Mikolov & Bengio 2013, §2.3, "
+    "Fig. 6)."
+)
+SOURCE = "Pascanu, Mikolov & Bengio 2013 §2.3, Fig. 6, Algorithm 1"
+PUBLISHED = (
+    "A figure, not numbers: the error surface of x_t = wσ(x_{t−1}) + b, E = (σ(x_50) − 0.7)², "
+    "has “high curvature walls”; a gradient step that hits one is sent far, a rescaled step is "
+    "not; “when the first derivative explodes, so does the second” (full text read)."
+)
+PUBLISHED_SHORT = "walls of huge gradient; clipped steps cross them (a figure)"
+QUESTIONS = ("6.7",)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    r"""Sizes and seeds.
+
+    Attributes:
+        steps: Length of the unrolled recurrence (50 in the paper).
+        x0: Initial $x_0$ (0.5 in the paper).
+        target: Target of $\sigma(x_T)$ (0.7 in the paper).
+        w_range, b_range: The grid's extent.
+        grid: Grid points along w and b.
+        scan_w: The w of the fine scan across the wall.
+        scan_b: Extent of the fine scan.
+        scan_points: Points of the fine scan.
+        lr: Learning rate of the gradient-descent runs.
+        clip: Norm the clipped runs rescale the gradient to.
+        descent_steps: Steps of each gradient-descent run.
+        seeds: One random starting point before the wall per seed.
+    """
+
+    steps: int = 50
+    x0: float = 0.5
+    target: float = 0.7
+    w_range: tuple[float, float] = (3.0, 7.0)
+    b_range: tuple[float, float] = (-4.0, -1.0)
+    grid: tuple[int, int] = (201, 301)
+    scan_w: float = 5.0
+    scan_b: tuple[float, float] = (-2.72, -2.58)
+    scan_points: int = 2001
+    lr: float = 0.1
+    clip: float = 1.0
+    descent_steps: int = 200
+    seeds: tuple[int, ...] = tuple(range(8))
+
+
+QUICK = Config(grid=(61, 91), scan_points=701, descent_steps=120, seeds=tuple(range(6)))
+FULL = Config()
+
+
+def loss_and_grad(
+    w: np.ndarray, b: np.ndarray, config: Config
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """E, ∂E/∂w and ∂E/∂b for many (w, b) pairs at once, by the engine's BPTT.
+
+    Args:
+        w: Recurrent weights, shape `(S,)`.
+        b: Biases, shape `(S,)`.
+        config: Uses `steps`, `x0`, `target`.
+
+    Returns:
+        `(E, dE_dw, dE_db)`, each of shape `(S,)`.
+
+    Examples:
+        >>> E, gw, gb = loss_and_grad(np.array([5.0, 5.0]), np.array([-2.7, -2.5]), FULL)
+        >>> [round(v, 3) for v in E.tolist()]
+        [0.361, 0.024]
+    """
+    S = len(b)
+    params = {"U": np.zeros((S, 1)), "W": np.diag(w.astype(float)), "b": b.astype(float)}
+    h0 = np.full((1, S), float(sigmoid(np.array([config.x0]))[0]))
+    hs, cache = rnn.forward(params, np.zeros((config.steps, 1, 1)), h0, activation="sigmoid")
+    err = hs[-1, 0] - config.target
+    dhs = np.zeros_like(hs)
+    dhs[-1, 0] = 2 * err
+    grads, _, _ = rnn.backward(dhs, cache)
+    return err**2, np.diag(grads["W"]).copy(), grads["b"]
+
+
+def _descent(config: Config, clip: float | None) -> dict[str, Any]:
+    starts = [np.random.default_rng(s) for s in config.seeds]
+    w = np.array([r.uniform(config.scan_w - 0.5, config.scan_w + 0.5) for r in starts])
+    b = np.array([r.uniform(config.scan_b[0] - 0.08, config.scan_b[0] + 0.1) for r in starts])
+    path_w, path_b = [w.tolist()], [b.tolist()]
+    max_step = np.zeros(len(w))
+    left = np.zeros(len(w), dtype=bool)
+    for _ in range(config.descent_steps):
+        _, gw, gb = loss_and_grad(w, b, config)
+        g = np.stack([gw, gb], axis=1)
+        if clip is not None:  # Algorithm 1: if ‖g‖ ≥ threshold, g ← threshold · g / ‖g‖
+            norm = np.linalg.norm(g, axis=1, keepdims=True)
+            g = np.where(norm >= clip, g * (clip / np.maximum(norm, 1e-300)), g)
+        step = config.lr * g
+        max_step = np.maximum(max_step, np.linalg.norm(step, axis=1))
+        w, b = w - step[:, 0], b - step[:, 1]
+        left |= (w < config.w_range[0]) | (w > config.w_range[1])
+        left |= (b < config.b_range[0]) | (b > config.b_range[1])
+        path_w.append(w.tolist())
+        path_b.append(b.tolist())
+    final, _, _ = loss_and_grad(w, b, config)
+    return {
+        "max_step": max_step.tolist(),
+        "left_region": left.tolist(),
+        "final_loss": final.tolist(),
+        "path_w": np.array(path_w).T.tolist(),
+        "path_b": np.array(path_b).T.tolist(),
+    }
+
+
+def _rounded(a: np.ndarray) -> list[list[float]]:
+    return [[float(f"{v:.5g}") for v in row] for row in a.tolist()]
+
+
+def run(config: Config, *, progress: Any = None, jobs: int = 1) -> dict[str, Any]:
+    """The grid, the fine scan and the descent runs.
+
+    Returns:
+        A record with the loss and gradient-norm grids, the scan, and both descent runs.
+    """
+    ws = np.linspace(*config.w_range, config.grid[0])
+    bs = np.linspace(*config.b_range, config.grid[1])
+    E = np.empty((len(ws), len(bs)))
+    G = np.empty_like(E)
+    for i, w in enumerate(ws):
+        e, gw, gb = loss_and_grad(np.full(len(bs), w), bs, config)
+        E[i], G[i] = e, np.hypot(gw, gb)
+        if progress is not None and i % 10 == 0:
+            progress(0.6 * i / len(ws))
+    scan_b = np.linspace(*config.scan_b, config.scan_points)
+    e, _, gb = loss_and_grad(np.full(len(scan_b), config.scan_w), scan_b, config)
+    curvature = np.gradient(gb, scan_b)  # ∂²E/∂b², numerically from the exact gradient
+    if progress is not None:
+        progress(0.7)
+    plain = _descent(config, None)
+    clipped = _descent(config, config.clip)
+    return {
+        "w": ws.tolist(),
+        "b": bs.tolist(),
+        # The maps are for plotting: five significant digits are plenty and keep the record small.
+        "loss": _rounded(E),
+        "grad_norm": _rounded(G),
+        "grid_median_grad": float(np.median(G)),
+        "grid_max_grad": float(G.max()),
+        "scan": {
+            "w": config.scan_w,
+            "b": scan_b.tolist(),
+            "loss": e.tolist(),
+            "dE_db": gb.tolist(),
+            "d2E_db2": curvature.tolist(),
+        },
+        "descent": {"lr": config.lr, "clip": config.clip, "plain": plain, "clipped": clipped},
+    }
+
+
+def _wall(record: dict[str, Any]) -> dict[str, float]:
+    s = record["scan"]
+    b, e, g, c = (np.array(s[k]) for k in ("b", "loss", "dE_db", "d2E_db2"))
+    peak = int(np.abs(g).argmax())
+    # The narrowest window of b over which the loss changes by more than 0.3.
+    width = np.inf
+    for k in range(1, len(b)):
+        if np.abs(e[k:] - e[:-k]).max() > 0.3:
+            width = float(b[k] - b[0])
+            break
+    return {
+        "peak_grad": float(np.abs(g[peak])),
+        "peak_b": float(b[peak]),
+        "ratio": float(np.abs(g[peak]) / record["grid_median_grad"]),
+        "drop_width": float(width),
+        "loss_range": float(e.max() - e.min()),
+        "curv_ratio": float(np.abs(c).max() / np.median(np.abs(c))),
+        "curv_peak_b": float(b[int(np.abs(c).argmax())]),
+    }
+
+
+def summary(record: dict[str, Any]) -> str:
+    """Our numbers in one line."""
+    w = _wall(record)
+    d = record["descent"]
+    p, c = d["plain"], d["clipped"]
+    return (
+        f"at w = {record['scan']['w']:g}: max |∂E/∂b| = {w['peak_grad']:.3g} at b = "
+        f"{w['peak_b']:.4f}, {w['ratio']:.2g}× the grid's median gradient norm "
+        f"({record['grid_median_grad']:.2g}); E changes by 0.3 within Δb = {w['drop_width']:.1e}; "
+        f"gradient descent (lr {d['lr']:g}, {len(p['max_step'])} starts): plain steps up to "
+        f"{max(p['max_step']):.3g}, {sum(p['left_region'])} thrown off the map, median final E "
+        f"{np.median(p['final_loss']):.3f}; clipped to {d['clip']:g}: {sum(c['left_region'])} "
+        f"thrown off, median final E {np.median(c['final_loss']):.3f}"
+    )
+
+
+def headline(record: dict[str, Any]) -> str:
+    """Our result in a few words, for the report's table."""
+    w = _wall(record)
+    p, c = record["descent"]["plain"], record["descent"]["clipped"]
+    n = len(p["left_region"])
+    return (
+        f"wall gradient {w['ratio']:.0e}× the median; thrown off the map: "
+        f"{sum(p['left_region'])}/{n} plain, {sum(c['left_region'])}/{n} clipped"
+    )
+
+
+def verdict(record: dict[str, Any]) -> Verdict:
+    """Criteria: a wall ≥ 10³× steeper than typical, narrow, with the curvature peaking there."""
+    w = _wall(record)
+    p, c = record["descent"]["plain"], record["descent"]["clipped"]
+    n = len(p["left_region"])
+    checks = [
+        Check(
+            "the gradient at the wall is ≥ 10³× the median over the grid",
+            w["ratio"] >= 1e3,
+            f"{w['peak_grad']:.3g} vs median {record['grid_median_grad']:.3g} ({w['ratio']:.2g}×)",
+            core=True,
+        ),
+        Check(
+            "the loss changes by > 0.3 within Δb < 0.02 (a wall, not a slope)",
+            w["drop_width"] < 0.02,
+            f"Δb = {w['drop_width']:.2e}",
+            core=True,
+        ),
+        Check(
+            "the curvature explodes at the same place (≥ 10³× its median on the scan)",
+            w["curv_ratio"] >= 1e3 and abs(w["curv_peak_b"] - w["peak_b"]) < 0.005,
+            f"{w['curv_ratio']:.2g}× at b = {w['curv_peak_b']:.4f}",
+        ),
+        Check(
+            "plain gradient steps throw at least half the runs off the map; clipped, none",
+            sum(p["left_region"]) >= n / 2 and not any(c["left_region"]),
+            f"{sum(p['left_region'])}/{n} plain vs {sum(c['left_region'])}/{n} clipped",
+        ),
+        Check(
+            "clipped runs end lower than plain runs (median final loss)",
+            np.median(c["final_loss"]) < np.median(p["final_loss"]),
+            f"{np.median(c['final_loss']):.3f} vs {np.median(p['final_loss']):.3f}",
+        ),
+    ]
+    return grade(checks)
+
+
+def _surface_figure(record: dict[str, Any]):
+    from matplotlib.colors import LogNorm
+
+    from qa.viz import COLORS, new_figure
+
+    fig, (ax, ax2) = new_figure(1, 2, width=8.6, height=3.6)
+    ws, bs = np.array(record["w"]), np.array(record["b"])
+    E = np.array(record["loss"])
+    G = np.array(record["grad_norm"])
+    m = ax.pcolormesh(bs, ws, E, shading="auto", cmap="viridis", rasterized=True)
+    fig.colorbar(m, ax=ax, label="E")
+    d = record["descent"]
+    for path_w, path_b in zip(d["plain"]["path_w"], d["plain"]["path_b"], strict=True):
+        ax.plot(path_b, path_w, color=COLORS["red"], lw=0.8, alpha=0.8)
+    for path_w, path_b in zip(d["clipped"]["path_w"], d["clipped"]["path_b"], strict=True):
+        ax.plot(path_b, path_w, color="white", lw=0.8)
+    ax.set_xlim(bs[0], bs[-1])
+    ax.set_ylim(ws[0], ws[-1])
+    ax.set_xlabel("b")
+    ax.set_ylabel("w")
+    ax.set_title("Loss; descent paths: plain (red), clipped (white)")
+    g = ax2.pcolormesh(
+        bs,
+        ws,
+        np.maximum(G, 1e-6),
+        shading="auto",
+        cmap="magma",
+        rasterized=True,
+        norm=LogNorm(vmin=1e-4, vmax=max(G.max(), 1e-3)),
+    )
+    fig.colorbar(g, ax=ax2, label="‖∇E‖")
+    ax2.set_xlabel("b")
+    ax2.set_title("Gradient norm (log scale)")
+    return fig
+
+
+def _scan_figure(record: dict[str, Any]):
+    from qa.viz import COLORS, new_figure
+
+    s = record["scan"]
+    fig, ax = new_figure(width=6.0, height=3.2)
+    ax.plot(s["b"], s["loss"], color=COLORS["blue"], label="E")
+    ax.set_xlabel(f"b (w = {s['w']:g})")
+    ax.set_ylabel("E", color=COLORS["blue"])
+    ax2 = ax.twinx()
+    ax2.semilogy(s["b"], np.abs(s["dE_db"]), color=COLORS["red"], lw=0.9)
+    ax2.set_ylabel("|∂E/∂b|", color=COLORS["red"])
+    ax2.grid(False)
+    ax.set_title("Across the wall")
+    return fig
+
+
+FIGURES = (
+    FigureSpec(
+        name="surface",
+        build=_surface_figure,
+        alt="Left: a heat map of the loss over b (horizontal) and w (vertical), high on the "
+        "left and low on the right, separated by a sharp diagonal boundary; red gradient-descent "
+        "paths jump far across it and off the map, white clipped paths cross it in small steps. "
+        "Right: the gradient norm on a log scale, small everywhere except a thin bright line "
+        "along the boundary.",
+        caption="The loss surface of the one-unit RNN of Pascanu et al. (2013) and its gradient "
+        "norm; paths of gradient descent without and with norm clipping.",
+    ),
+    FigureSpec(
+        name="scan",
+        build=_scan_figure,
+        alt="The loss along b at w = 5 drops abruptly from about 0.34 to about 0.01, and the "
+        "gradient magnitude on a log axis spikes by several orders of magnitude at the drop.",
+        caption="A fine scan of b across the wall at w = 5: the loss and |∂E/∂b|.",
+    ),
+)

@@ -1,0 +1,216 @@
+"""Running experiments, with results cached by a hash of the code that produced them.
+
+A result is stored as JSON under the cache directory (`.cache/experiments/` in a source
+checkout, else the user cache directory; `$DL500_EXPERIMENT_CACHE` overrides both), in a file
+named after the experiment and its key. The key is a SHA-256 of the experiment's module, the
+shared modules `qa/experiments/_*.py`, every module of `qa/core`, the configuration, and the
+NumPy and Python versions: change any of them and the experiment runs again; change nothing
+and it is read back. Writes are atomic (a temporary file renamed into place), so an
+interrupted run never leaves a half-written result.
+
+Examples:
+    >>> from qa.experiments import derivative_bounds as exp
+    >>> len(cache_key(exp, exp.QUICK))
+    64
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from qa.experiments import load
+from qa.experiments._base import Verdict, config_dict
+
+__all__ = ["CACHE_ENV", "Outcome", "cache_dir", "cache_key", "run_experiment", "source_files"]
+
+CACHE_ENV = "DL500_EXPERIMENT_CACHE"
+KEY_VERSION = "dl500-experiments-1"  # bump when the record format changes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One experiment's result, where it came from and how it was graded."""
+
+    name: str
+    module: ModuleType
+    config: Any
+    record: dict[str, Any]
+    verdict: Verdict
+    from_cache: bool
+    seconds: float  # time the run took when it was made (also for a cached result)
+    key: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for `dl500 reproduce --json` and the report."""
+        m = self.module
+        return {
+            "name": self.name,
+            "title": m.TITLE,
+            "claim": m.CLAIM,
+            "source": m.SOURCE,
+            "published": m.PUBLISHED,
+            "published_short": m.PUBLISHED_SHORT,
+            "ours": m.summary(self.record),
+            "headline": m.headline(self.record),
+            "verdict": self.verdict.to_dict(),
+            "from_cache": self.from_cache,
+            "seconds": round(self.seconds, 2),
+            "key": self.key,
+            "config": config_dict(self.config),
+            "record": self.record,
+        }
+
+
+def _project_root() -> Path | None:
+    import qa
+
+    root = Path(qa.__file__).resolve().parent.parent
+    return root if (root / "pyproject.toml").is_file() else None
+
+
+def cache_dir() -> Path:
+    """Where results are kept: `$DL500_EXPERIMENT_CACHE`, else `.cache/experiments/`."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env).expanduser().resolve()
+    root = _project_root()
+    if root is not None:
+        return root / ".cache" / "experiments"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("dl500-rnn")) / "experiments"
+
+
+def source_files(module: ModuleType) -> list[tuple[str, Path]]:
+    """(label, path) of every source file that an experiment's results depend on."""
+    import qa
+
+    qa_dir = Path(qa.__file__).resolve().parent
+    paths = sorted(qa_dir.glob("core/**/*.py")) + sorted(qa_dir.glob("experiments/_*.py"))
+    paths = [p for p in paths if p.name != "__init__.py" or p.parent.name == "core"]
+    paths.append(Path(module.__file__).resolve())
+    return [(p.relative_to(qa_dir).as_posix(), p) for p in dict.fromkeys(paths)]
+
+
+def cache_key(module: ModuleType, config: Any) -> str:
+    """Hex SHA-256 of the code, configuration and library versions behind a result."""
+    import numpy as np
+
+    digest = hashlib.sha256(KEY_VERSION.encode())
+    for label, path in source_files(module):
+        digest.update(f"\0{label}\0".encode())
+        digest.update(path.read_bytes())
+    digest.update(json.dumps(config_dict(config), sort_keys=True).encode())
+    digest.update(f"\0numpy={np.__version__} python={sys.version_info[:2]}".encode())
+    return digest.hexdigest()
+
+
+def _entry(cache: Path, name: str, key: str) -> Path:
+    return cache / f"{name}-{key[:24]}.json"
+
+
+def _read(path: Path, key: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("key") == key else None
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, allow_nan=False), encoding="utf-8")
+    tmp.replace(path)
+    if data["variant"] == "custom":
+        return
+    # Older results of the same experiment and variant can never be read again: remove them.
+    for old in path.parent.glob(f"{data['name']}-*.json"):
+        if old != path and old.stem[len(data["name"]) + 1 :].isalnum():
+            try:
+                if json.loads(old.read_text(encoding="utf-8")).get("variant") == data["variant"]:
+                    old.unlink()
+            except (OSError, ValueError):
+                pass
+
+
+def run_experiment(
+    name: str,
+    *,
+    quick: bool = False,
+    config: Any = None,
+    use_cache: bool = True,
+    force: bool = False,
+    jobs: int = 1,
+    progress: Callable[[float], None] | None = None,
+    cache: Path | None = None,
+) -> Outcome:
+    """Run one experiment (or read its cached result) and grade it.
+
+    Args:
+        name: One of `qa.experiments.NAMES`.
+        quick: Use the module's `QUICK` config instead of `FULL` (when `config` is None).
+        config: An explicit config (e.g. `dataclasses.replace(module.FULL, seeds=(7, 8))`).
+        use_cache: Read and write the cache. False: run, and store nothing.
+        force: Run even if a cached result exists, and overwrite it.
+        jobs: Processes to spread independent runs over (results do not depend on it).
+        progress: Called with the fraction done.
+        cache: Cache directory (default `cache_dir()`).
+
+    Returns:
+        An `Outcome`.
+
+    Raises:
+        qa.experiments.UnknownExperimentError: For a name not in `NAMES`.
+    """
+    module = load(name)
+    if config is None:
+        config = module.QUICK if quick else module.FULL
+    key = cache_key(module, config)
+    path = _entry(cache or cache_dir(), name, key)
+    if use_cache and not force and (data := _read(path, key)) is not None:
+        record = data["record"]
+        return Outcome(
+            name,
+            module,
+            config,
+            record,
+            module.verdict(record),
+            True,
+            float(data.get("seconds", 0.0)),
+            key,
+        )
+
+    from threadpoolctl import threadpool_limits
+
+    started = time.perf_counter()
+    # Small matrices: one BLAS thread is several times faster than two fighting over 2 cores.
+    with threadpool_limits(1):
+        record = module.run(config, progress=progress, jobs=jobs)
+    if progress is not None:
+        progress(1.0)
+    seconds = time.perf_counter() - started
+    # Through JSON and back: a fresh record is then exactly what the cache would give, and a
+    # value JSON cannot hold (a NumPy scalar, NaN) fails here rather than in a later reader.
+    record = json.loads(json.dumps(record, allow_nan=False))
+    if use_cache:
+        variant = {module.QUICK: "quick", module.FULL: "full"}.get(config, "custom")
+        data = {
+            "key": key,
+            "name": name,
+            "variant": variant,
+            "seconds": seconds,
+            "config": config_dict(config),
+            "record": record,
+        }
+        _write(path, data)
+    return Outcome(name, module, config, record, module.verdict(record), False, seconds, key)

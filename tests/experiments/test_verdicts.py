@@ -1,0 +1,103 @@
+"""Verdicts follow the criteria: a record that misses them is graded partly or not, never
+reproduced; and a verdict is the same for a record fresh from a run and one read back."""
+
+import copy
+import json
+
+import pytest
+
+from qa.experiments import NAMES, load
+from qa.experiments._base import STATUSES, Check, Verdict, grade
+
+
+@pytest.mark.parametrize(
+    ("checks", "status"),
+    [
+        ([Check("a", True, "", core=True), Check("b", True, "")], "reproduced"),
+        ([Check("a", True, "", core=True), Check("b", False, "")], "partly"),
+        ([Check("a", False, "", core=True), Check("b", True, "")], "not"),
+        ([Check("a", True, ""), Check("b", False, "")], "not"),  # no core check: never partly
+    ],
+)
+def test_grade_follows_the_core_checks(checks, status):
+    assert grade(checks).status == status
+
+
+def test_a_verdict_names_the_criteria_it_missed():
+    v = grade(
+        [Check("bound holds", True, "ok", core=True), Check("explodes", False, "no run grew")]
+    )
+    assert "explodes (no run grew)" in v.reason and "bound holds" not in v.reason
+
+
+def test_unknown_status_is_refused():
+    with pytest.raises(ValueError, match="status"):
+        Verdict("probably", "")
+
+
+def _set(record, path, value):
+    node = record
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+
+
+def _runs(record, value, key, **match):
+    for r in record["runs"]:
+        if all(r.get(k) == v for k, v in match.items()):
+            r[key] = value
+
+
+# Each case breaks one published criterion in a real quick record; the verdict must drop.
+TAMPER = {
+    "derivative_bounds": lambda r: _set(r, ("max", "sigmoid"), 0.3),
+    "jacobian_bound": lambda r: [x.update(max_excess_log10=0.5) for x in r["runs"][:1]],
+    "latch": lambda r: r.update(success_rate=list(reversed(r["success_rate"]))),
+    "cliff": lambda r: r.update(grid_median_grad=r["grid_median_grad"] * 1e6),
+    "clipping": lambda r: _runs(r, True, "blew_up", mode="norm"),
+    "vanishing_at_init": lambda r: _runs(r, 0.5, "ratio", model="tanh"),
+    "adding": lambda r: _runs(r, 0.16, "test_mse", model="lstm"),
+    "cnn_vs_rnn": lambda r: [x.update(test_mse=0.0, test_se=0.0) for x in r["runs"]],
+    "copy_memory": lambda r: [b.update(rel_error=1e-3) for b in r["baseline"]],
+    "normalization": lambda r: [row.update(quadrature=1.0) for row in r["tanh"]],
+}
+
+
+def test_every_experiment_has_a_tampering_case():
+    assert set(TAMPER) == set(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_record_that_misses_a_core_criterion_is_not_reproduced(name, quick):
+    module = load(name)
+    record = copy.deepcopy(quick(name).record)
+    TAMPER[name](record)
+    assert module.verdict(record).status == "not"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_verdict_is_well_formed_and_stable_through_json(name, quick):
+    outcome = quick(name)
+    v = outcome.verdict
+    assert v.status in STATUSES and v.reason and v.checks
+    assert any(c.core for c in v.checks)
+    again = json.loads(json.dumps(outcome.record, allow_nan=False))
+    assert outcome.module.verdict(again) == v
+
+
+def test_a_missed_side_criterion_gives_partly_not_reproduced(quick):
+    # cliff: the wall is there (core) but suppose clipping had not helped (side criterion).
+    module = load("cliff")
+    record = copy.deepcopy(quick("cliff").record)
+    clipped = record["descent"]["clipped"]
+    clipped["final_loss"] = [1.0] * len(clipped["final_loss"])
+    v = module.verdict(record)
+    assert v.status == "partly" and "clipped runs end lower" in v.reason
+
+
+def test_a_known_non_reproduction_is_reported_not_hidden(quick):
+    # Cooijmans et al.'s Fig. 1(a) does not reproduce in our set-up: the verdict must say so.
+    v = quick("normalization").verdict
+    assert v.status == "partly"
+    assert "did not reproduce" in v.reason
+    assert not next(c for c in v.checks if "Fig. 1(a)" in c.name).passed
