@@ -35,6 +35,15 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(try '{self.prog} --help')\n")
 
+    def _print_message(self, message: str, file=None) -> None:  # type: ignore[override]
+        # Arguments that are not valid text (undecodable bytes arrive as lone surrogates)
+        # must still be echoed back, escaped, rather than crash the error message.
+        stream = file or sys.stderr
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        super()._print_message(
+            message.encode(encoding, "backslashreplace").decode(encoding), stream
+        )
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The full `dl500` parser, with every available command."""

@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import re
 import shutil
 import sys
-import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from typing import Any
 from qa.cli.errors import EXIT_USAGE, CLIError
 from qa.questions import QUESTIONS, Question, UnknownQuestionError, get
 
-__all__ = ["register", "run_question", "terminal_markdown"]
+__all__ = ["module_main", "register", "run_question"]
 
 DEFAULT_OUT = Path("dl500-figures")
 
@@ -97,36 +95,16 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def terminal_markdown(text: str, width: int = 88) -> str:
-    """Markdown reduced to plain terminal text: emphasis marks and math delimiters removed.
-
-    Examples:
-        >>> terminal_markdown("An **RNN** reuses $W$ at every step.")
-        'An RNN reuses W at every step.'
-    """
-    text = re.sub(r"\*\*(.+?)\*\*", r"\1", text)
-    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
-    text = re.sub(r"\$\$(.+?)\$\$", r"\1", text, flags=re.S)
-    text = re.sub(r"\$(.+?)\$", r"\1", text)
-    text = re.sub(r"`([^`]+)`", r"\1", text)
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", textwrap.dedent(text).strip())]
-    out = []
-    for p in paragraphs:
-        if re.match(r"^([-*]|\d+\.) ", p):
-            out.append(p)
-        else:
-            out.append(textwrap.fill(" ".join(p.split()), width=width))
-    return "\n\n".join(out)
-
-
 def cmd_show(args: argparse.Namespace) -> int:
     """Print a question's interview answer."""
+    from qa.quiz.term import markdown_to_text
+
     q = _question(args.id)
     data = q.data()
     width = min(shutil.get_terminal_size((88, 20)).columns, 88)
     print(f"{q.id}  {q.title}")
     print(f"     {q.title_zh} (upstream §{q.upstream_number})\n")
-    print(terminal_markdown(data["interview_answer"], width=width))
+    print(markdown_to_text(data["interview_answer"], width=width))
     print(f"\nPage: docs/{q.page}   Run it: dl500 run {q.id}")
     return 0
 
