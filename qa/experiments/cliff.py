@@ -184,16 +184,35 @@ def run(config: Config, *, progress: Any = None, jobs: int = 1) -> dict[str, Any
     }
 
 
+def wall_width(b: np.ndarray, loss: np.ndarray, jump: float = 0.3) -> float:
+    """The narrowest window of an evenly spaced scan over which the loss changes by > `jump`.
+
+    Args:
+        b: Evenly spaced values of the scanned parameter, shape `(N,)`.
+        loss: The loss at each, shape `(N,)`.
+        jump: The change in loss that makes a wall.
+
+    Returns:
+        The window's width in units of `b`; inf if the loss never changes by that much.
+
+    Examples:
+        >>> b = np.linspace(0.0, 1.0, 11)
+        >>> wall_width(b, np.where(b < 0.5, 1.0, 0.0))     # a step: one grid spacing
+        0.1
+        >>> wall_width(b, b * 0.2)
+        inf
+    """
+    for k in range(1, len(b)):
+        if np.abs(loss[k:] - loss[:-k]).max() > jump:
+            return float(b[k] - b[0])
+    return float("inf")
+
+
 def _wall(record: dict[str, Any]) -> dict[str, float]:
     s = record["scan"]
     b, e, g, c = (np.array(s[k]) for k in ("b", "loss", "dE_db", "d2E_db2"))
     peak = int(np.abs(g).argmax())
-    # The narrowest window of b over which the loss changes by more than 0.3.
-    width = np.inf
-    for k in range(1, len(b)):
-        if np.abs(e[k:] - e[:-k]).max() > 0.3:
-            width = float(b[k] - b[0])
-            break
+    width = wall_width(b, e)
     return {
         "peak_grad": float(np.abs(g[peak])),
         "peak_b": float(b[peak]),

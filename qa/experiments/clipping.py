@@ -20,6 +20,7 @@ turns the direction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,8 +89,29 @@ def _cosine(a: np.ndarray, b: np.ndarray) -> float:
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
-def _unit(unit: tuple[str, int, Config], progress: Any = None) -> dict[str, Any]:
-    mode, seed, config = unit
+def train_one(
+    mode: str,
+    seed: int,
+    config: Config,
+    progress: Any = None,
+    *,
+    on_gradient: Callable[[dict[str, np.ndarray]], None] | None = None,
+) -> dict[str, Any]:
+    """One training run with clipping `mode` (`"none"`, `"norm"` or `"value"`).
+
+    Args:
+        mode: Which clipping, if any.
+        seed: Seed of the initialisation and of the batches.
+        config: Sizes and learning rate.
+        progress: Called with the fraction of steps done.
+        on_gradient: Also called with every raw gradient (before clipping).
+
+    Returns:
+        The record of `qa.experiments._training.train_adding`, plus `mode`, `blew_up`
+        (non-finite, or a batch loss above `BLOW_UP`), `spike_ratio` (largest window maximum of
+        the gradient norm over its median) and, for `"none"`, the spread of the cosines between
+        each raw gradient and its clipped versions (`cosines`).
+    """
     spec = RunSpec(
         model="tanh",
         seed=seed,
@@ -106,6 +128,8 @@ def _unit(unit: tuple[str, int, Config], progress: Any = None) -> dict[str, Any]
     cosines: dict[str, list[float]] = {"norm": [], "value": []}
 
     def measure(grads: dict[str, np.ndarray]) -> None:
+        if on_gradient is not None:
+            on_gradient(grads)
         # On the raw gradients of the unclipped runs, wherever each kind of clipping would act.
         with np.errstate(all="ignore"):
             flat = np.concatenate([g.ravel() for g in grads.values()])
@@ -126,7 +150,7 @@ def _unit(unit: tuple[str, int, Config], progress: Any = None) -> dict[str, Any]
     if mode == "none":
         out = train_adding(spec, progress, on_gradient=measure)
     else:
-        out = train_adding(spec, progress)
+        out = train_adding(spec, progress, on_gradient=on_gradient)
     out["mode"] = mode
     out["blew_up"] = out["diverged"] or (out["max_loss"] is not None and out["max_loss"] > BLOW_UP)
     norms = [g for g in out["grad_norm"] if g is not None]
@@ -134,6 +158,10 @@ def _unit(unit: tuple[str, int, Config], progress: Any = None) -> dict[str, Any]
     out["spike_ratio"] = float(max(norms) / np.median(norms)) if norms else None
     out["cosines"] = {k: spread(v) for k, v in cosines.items()}
     return out
+
+
+def _unit(unit: tuple[str, int, Config], progress: Any = None) -> dict[str, Any]:
+    return train_one(*unit, progress=progress)
 
 
 def run(config: Config, *, progress: Any = None, jobs: int = 1) -> dict[str, Any]:

@@ -161,8 +161,14 @@ def tcn_model(levels: int, config: Config):
     return loss_and_grads, predict, make
 
 
-def _train_unit(unit: tuple[int, int, Config], progress: Any = None) -> dict[str, Any]:
-    levels, seed, config = unit
+def train_tcn(levels: int, seed: int, config: Config, progress: Any = None) -> dict[str, Any]:
+    """Train one TCN of `levels` levels on the adding problem, like the recurrent nets.
+
+    Returns:
+        The record of `qa.experiments._training.train_adding`, plus the TCN's `levels`, its
+        receptive `field`, the MSE `floor` that field implies (`adding_floor`) and its number
+        of `parameters`.
+    """
     loss_and_grads, predict, make = tcn_model(levels, config)
     spec = RunSpec(
         model=f"tcn{levels}",
@@ -187,6 +193,10 @@ def _train_unit(unit: tuple[int, int, Config], progress: Any = None) -> dict[str
     return out
 
 
+def _train_unit(unit: tuple[int, int, Config], progress: Any = None) -> dict[str, Any]:
+    return train_tcn(*unit, progress=progress)
+
+
 def _time(fn, repeats: int) -> float:
     # CPU time of this thread: on one BLAS thread it is the wall-clock time of an idle machine,
     # and other processes competing for the cores do not inflate it.
@@ -198,26 +208,38 @@ def _time(fn, repeats: int) -> float:
     return best
 
 
-def timings(config: Config) -> list[dict[str, Any]]:
+def timings(
+    config: Config, nets: tuple[str, ...] = ("tcn", "tanh", "lstm")
+) -> list[dict[str, Any]]:
     """Seconds per sequence of one forward + backward pass, for each T and network.
 
     Two regimes: one sequence at a time (`"<net>_1"`, where the only parallelism there is to
     use is across time steps) and batches of `timing_batch` (`"<net>_B"`, time per sequence).
+
+    Args:
+        config: Uses the `timing_*` fields, `channels`, `kernel` and `init_scale`.
+        nets: `"tcn"` (with ceil(log2 T) levels, so that its field covers `T`) and keys of
+            `qa.experiments._training.MODELS` (with `timing_hidden` units).
+
+    Returns:
+        One row per `T`: `{"T", "tcn_levels", "<net>_1", "<net>_B", ...}`.
     """
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):
-        return _timings(config)
+        return _timings(config, nets)
 
 
-def _timings(config: Config) -> list[dict[str, Any]]:
+def _timings(config: Config, names: tuple[str, ...]) -> list[dict[str, Any]]:
     rng = np.random.default_rng(0)
     rows = []
     for T in config.timing_lengths:
         levels = max(1, math.ceil(math.log2(T)))
-        tcn_loss, _, make = tcn_model(levels, config)
-        nets = {"tcn": (tcn_loss, make(rng))}
-        for name in ("tanh", "lstm"):
+        nets = {}
+        if "tcn" in names:
+            tcn_loss, _, make = tcn_model(levels, config)
+            nets["tcn"] = (tcn_loss, make(rng))
+        for name in (n for n in names if n != "tcn"):
             nets[name] = (
                 MODELS[name][0].loss_and_grads,
                 init_params(name, rng, 2, config.timing_hidden),

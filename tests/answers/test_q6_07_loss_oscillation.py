@@ -1,0 +1,115 @@
+"""6.7: a wall of huge gradient; clipping bounds the step, keeps the direction, stops blow-ups."""
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from qa.answers import q6_07_loss_oscillation as m
+from qa.core import optim
+from qa.experiments import cliff
+
+NAME = "qa.answers.q6_07_loss_oscillation"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_clipped_norm_card_is_b_times_min_1_theta_over_global_norm(seed):
+    card = m.card_clipped_norm(np.random.default_rng(seed))
+    p = card["params"]
+    for name in ("a", "b", "c"):
+        assert 0.5 <= p[name] <= 20 and p[name] == round(p[name], 1)
+    assert p["theta"] in (1.0, 2.0, 5.0)
+    norm = math.sqrt(p["a"] ** 2 + p["b"] ** 2 + p["c"] ** 2)
+    assert card["answer"] == pytest.approx(p["b"] * min(1.0, p["theta"] / norm), rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_value_clip_card_clips_g1_keeps_g2_and_gives_the_closed_form_cosine(seed):
+    card = m.card_value_clip_cosine(np.random.default_rng(seed))
+    g1, g2, v = card["params"]["g1"], card["params"]["g2"], card["params"]["v"]
+    assert v in (1.0, 2.0, 5.0)
+    assert abs(g1) > v and 0 < abs(g2) <= v
+    assert g1 == round(g1, 1) and g2 == round(g2, 1)
+    expected = (abs(g1) * v + g2**2) / (math.hypot(g1, g2) * math.hypot(v, g2))
+    assert card["answer"] == pytest.approx(expected, rel=1e-12)
+    assert card["answer"] < 1
+
+
+@pytest.mark.parametrize("grad", [-5000.0, -3.0, 0.5, 1.0, 40.0])
+def test_a_clipped_step_is_never_longer_than_lr_times_theta(grad):
+    lr, theta = 0.01, 1.0
+    step = m.sgd_step(0.0, grad, lr, theta)
+    assert abs(step) <= lr * theta * (1 + 1e-15)
+    assert np.sign(step) == -np.sign(grad)  # same direction as the plain step
+    if abs(grad) <= theta:
+        assert step == m.sgd_step(0.0, grad, lr)
+
+
+def test_norm_clipping_keeps_the_direction_of_every_gradient(rng):
+    grads = {"U": 50 * rng.standard_normal((4, 3)), "W": rng.standard_normal((4, 4))}
+    clipped, _ = optim.clip_by_global_norm(grads, 1.0)
+    flat = np.concatenate([g.ravel() for g in grads.values()])
+    flat_clipped = np.concatenate([clipped[k].ravel() for k in grads])
+    assert m.cosine(flat, flat_clipped) == pytest.approx(1.0, abs=1e-14)
+    value_clipped = optim.clip_by_value(grads, 1.0)
+    assert m.cosine(flat, np.concatenate([value_clipped[k].ravel() for k in grads])) < 0.99
+
+
+def test_scan_gradient_matches_finite_differences_away_from_the_wall():
+    config = replace(m.CLIFF, scan_b=(-2.72, -2.62), scan_points=41)
+    b, _, g = m.wall_scan(config)
+    np.testing.assert_allclose(m.finite_difference_slope(b, config), g, rtol=1e-6)
+
+
+# --------------------------------------------------------------------------- the demonstration
+
+
+def test_the_loss_has_a_wall(demo_of):
+    demo = demo_of(NAME)
+    assert cliff.wall_width(demo.b, demo.loss) < 0.02  # > 0.3 change within Δb < 0.02
+    slope = np.abs(demo.grad)
+    assert slope.max() >= 1e3 * np.median(slope)
+
+
+def test_bptt_gradients_agree_with_finite_differences(demo_of):
+    demo = demo_of(NAME)
+    rel = np.abs(demo.fd_grad - demo.grad) / np.abs(demo.grad)
+    assert np.median(rel) < 1e-7
+    assert rel.max() < 1e-2  # the worst point sits next to the wall, where curvature is huge
+
+
+def test_the_clipped_step_lands_below_the_wall_and_the_plain_one_far_away(demo_of):
+    demo = demo_of(NAME)
+    (pb, pe, pg), (cb, ce, _) = demo.plain, demo.clipped
+    assert cb - demo.start == pytest.approx(m.CLIFF_LR * m.THETA, rel=1e-12)
+    assert abs(pb - demo.start) > 1000 * abs(cb - demo.start)
+    assert ce < 0.05 < pe  # the clipped step ends lower ...
+    assert abs(pg) < 1e-6  # ... and the plain one on a plateau with no gradient to come back
+
+
+def test_most_unclipped_runs_blow_up_and_no_clipped_run_does(demo_of):
+    runs = demo_of(NAME).runs
+    assert len(runs["none"]) == len(runs["norm"]) == m.SEEDS
+    assert sum(r["blew_up"] for r in runs["none"]) >= 0.75 * m.SEEDS
+    assert not any(r["blew_up"] or r["diverged"] for r in runs["norm"])
+
+
+def test_clipping_keeps_runs_finite_but_does_not_solve_the_task(demo_of):
+    for r in demo_of(NAME).runs["norm"]:
+        assert r["test_mse"] is not None and 0.1 < r["test_mse"] < 1.0
+
+
+def test_only_value_clipping_turns_the_gradients_of_the_unclipped_runs(demo_of):
+    for r in demo_of(NAME).runs["none"]:
+        if r["cosines"]["norm"]["n"]:
+            assert r["cosines"]["norm"]["min"] == pytest.approx(1.0, abs=1e-12)
+    assert min(r["cosines"]["value"]["min"] for r in demo_of(NAME).runs["none"]) < 0.9
+
+
+def test_a_norm_is_recorded_for_every_step(demo_of):
+    demo = demo_of(NAME)
+    for mode in m.MODES:
+        for r, norms in zip(demo.runs[mode], demo.norms[mode], strict=True):
+            assert len(norms) == r["steps_done"]
+            assert np.all(np.isfinite(norms))
