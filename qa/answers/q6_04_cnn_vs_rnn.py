@@ -477,8 +477,8 @@ FIGURES = (
         "to T from 1e5 to 1e7, the TCN's slightly steeper, crossing the RNN's near T = 200.",
         caption="What carries over from any implementation: an RNN's pass has T steps that must "
         "wait for each other, a TCN's only as many as its levels; the total work grows about "
-        "linearly in T for both. Wall-clock times depend on the hardware; `dl500 run 6.4` "
-        "prints them for this machine.",
+        "linearly in T for both. Times depend on the hardware; `dl500 run 6.4` prints the "
+        "CPU time of one thread on this machine.",
     ),
 )
 
