@@ -2,7 +2,6 @@
 over all of its seeds. No exact numbers: the sizes are too small for that."""
 
 import itertools
-import math
 import statistics
 
 import numpy as np
@@ -49,14 +48,32 @@ def cliff(r):
 
 
 def clipping(r):
-    by = {m: [x for x in r["runs"] if x["mode"] == m] for m in ("none", "norm", "value")}
-    assert len(by["none"]) >= 3
-    assert sum(x["blew_up"] for x in by["none"]) >= 0.75 * len(by["none"])
-    assert not any(x["blew_up"] for x in by["norm"])
-    assert all(x["test_mse"] is not None and math.isfinite(x["test_mse"]) for x in by["norm"])
-    for x in by["none"]:
-        if x["cosines"]["norm"]["n"]:
-            assert abs(x["cosines"]["norm"]["min"] - 1) < 1e-12
+    from qa.experiments.clipping import readout_curvature_bound
+
+    by = {m: [x for x in r["runs"] if x["mode"] == m] for m in ("none", "norm")}
+    assert len(by["none"]) >= 3 and len(by["norm"]) == len(by["none"])
+    assert all(x["head_curvature"] < 2 for x in r["runs"])  # the read-out cannot blow up
+    cosines = [x["cosines"] for x in by["none"] if x["cosines"]["norm"]["n"]]
+    assert cosines
+    assert all(abs(c["norm"]["min"] - 1) < 1e-12 for c in cosines)
+    assert min(c["value"]["min"] for c in cosines) < 0.99
+    # Spikes occur, and the recurrence carries them: W, U and b hold the norm, not V and c, and
+    # the backward signal grows through the Jacobians far more than at other updates.
+    spikes = [(x, s) for x in r["runs"] for s in x["spikes"]]
+    assert spikes
+    assert _median([s["shares"]["head"] for _, s in spikes]) < 0.1
+    assert _median([s["gain"] for _, s in spikes]) > 10 * _median(
+        [x["typical_gain"] for x, _ in spikes]
+    )
+    # At the read-out's unstable rate the unclipped blow-up is the read-out's own: W gets no
+    # gradient, and ‖g‖ grows by |1 - η·2(H+1)| per update; clipped runs stay finite.
+    predicted = abs(1 - r["big_lr"] * readout_curvature_bound(r["hidden"]))
+    side = [x for x in r["readout_runs"] if x["mode"] == "none" and x["diverged"]]
+    assert side
+    for x in side:
+        assert x["w_zero_from"] < x["steps_done"]
+        assert abs(x["growth"] / predicted - 1) < 0.01
+    assert not any(x["diverged"] for x in r["readout_runs"] if x["mode"] == "norm")
 
 
 def vanishing_at_init(r):

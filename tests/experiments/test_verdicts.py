@@ -48,13 +48,31 @@ def _runs(record, value, key, **match):
             r[key] = value
 
 
+def _heal_clipping(record):
+    """Give every unclipped run the spikes of the first one that has some, so that the quick
+    record meets the core criteria and breaking one of them must change the verdict."""
+    none = [r for r in record["runs"] if r["mode"] == "none"]
+    spikes = next(r["spikes"] for r in none if r["spikes"])
+    for r in none:
+        r["spikes"] = copy.deepcopy(spikes)
+    return record
+
+
+def _break_clipping_spikes(record):
+    """Spikes carried by the read-out instead of the recurrence."""
+    for r in record["runs"]:
+        for s in r["spikes"]:
+            s["shares"] = {"W": 0.05, "U": 0.0, "b": 0.05, "head": 0.9}
+    return record
+
+
 # Each case breaks one published criterion in a real quick record; the verdict must drop.
 TAMPER = {
     "derivative_bounds": lambda r: _set(r, ("max", "sigmoid"), 0.3),
     "jacobian_bound": lambda r: [x.update(max_excess_log10=0.5) for x in r["runs"][:1]],
     "latch": lambda r: r.update(success_rate=list(reversed(r["success_rate"]))),
     "cliff": lambda r: r.update(grid_median_grad=r["grid_median_grad"] * 1e6),
-    "clipping": lambda r: _runs(r, True, "blew_up", mode="norm"),
+    "clipping": lambda r: _break_clipping_spikes(_heal_clipping(r)),
     "vanishing_at_init": lambda r: _runs(r, 0.5, "ratio", model="tanh"),
     "adding": lambda r: _runs(r, 0.16, "test_mse", model="lstm"),
     "cnn_vs_rnn": lambda r: [x.update(test_mse=0.0, test_se=0.0) for x in r["runs"]],
@@ -101,3 +119,58 @@ def test_a_known_non_reproduction_is_reported_not_hidden(quick):
     assert v.status == "partly"
     assert "did not reproduce" in v.reason
     assert not next(c for c in v.checks if "Fig. 1(a)" in c.name).passed
+
+
+def _set_runs(record, mode, **values):
+    for r in record["runs"]:
+        if r["mode"] == mode:
+            r.update(values)
+
+
+def _set_spikes(record, mode, **values):
+    for r in record["runs"]:
+        if r["mode"] == mode:
+            for s in r["spikes"]:
+                s.update(values)
+
+
+CLIPPING_BREAKS = {
+    # core: the verdict must be "not"
+    "the read-out is stable": (lambda r: _set_runs(r, "norm", head_curvature=3.0), "not"),
+    "without clipping the gradient spikes": (lambda r: _set_runs(r, "none", spikes=[]), "not"),
+    "the spikes come through the recurrence": (_break_clipping_spikes, "not"),
+    "they grow through the Jacobian product": (
+        lambda r: _set_spikes(r, "none", gain=0.0),
+        "not",
+    ),
+    "norm clipping keeps the direction": (
+        lambda r: [x["cosines"]["norm"].update(min=0.5) for x in r["runs"] if x["mode"] == "none"],
+        "not",
+    ),
+    # side: the verdict must be "partly", naming the criterion
+    "an unclipped update at a spike raises the validation loss": (
+        lambda r: _set_spikes(r, "norm", jump=3.0),
+        "partly",
+    ),
+    "clipped runs end lower": (lambda r: _set_runs(r, "norm", test_mse=1.0), "partly"),
+    "value clipping to the same length turns the gradient": (
+        lambda r: [x["cosines"]["value"].update(min=1.0) for x in r["runs"] if x["mode"] == "none"],
+        "partly",
+    ),
+}
+
+
+def test_the_healed_clipping_record_meets_every_core_criterion(quick):
+    v = load("clipping").verdict(_heal_clipping(copy.deepcopy(quick("clipping").record)))
+    assert v.status in ("reproduced", "partly")
+    assert all(c.passed for c in v.checks if c.core)
+
+
+@pytest.mark.parametrize("criterion", CLIPPING_BREAKS)
+def test_clipping_verdict_drops_when_a_criterion_is_broken(criterion, quick):
+    record = _heal_clipping(copy.deepcopy(quick("clipping").record))
+    breaks, status = CLIPPING_BREAKS[criterion]
+    breaks(record)
+    v = load("clipping").verdict(record)
+    assert v.status == status
+    assert criterion in v.reason
