@@ -1,0 +1,193 @@
+"""Expands the page markers that show registry and TOML data (see notes/FORMATS.md).
+
+On a question's page:
+
+- `<!-- dl500:question-meta -->`: the original Chinese title, upstream number, tags, difficulty;
+- `<!-- dl500:interview-answer -->`: the TOML `interview_answer` in an admonition;
+- `<!-- dl500:cards -->`: the TOML `cards` as "Check yourself" items, answers folded; read
+  through the quiz's loader `qa.quiz.bank`, numeric cards drawn with seed 0.
+
+On any page, `<!-- dl500:question-table -->`: a table of every registered question.
+
+`<!-- dl500:figure NAME -->` belongs to figures.py. A marker that cannot be expanded is a
+warning naming the page, which fails the strict build.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import textwrap
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from dl500_common import log, question_for_page, questions, replace_markers
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+
+class MarkerError(Exception):
+    """A marker whose data is missing or malformed; the message says what is wrong."""
+
+
+@event_priority(-10)  # after figures.py, so that every marker left here is one of ours
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    src = page.file.src_uri
+    q = question_for_page(config, src)
+
+    def expand(match: re.Match[str]) -> str | None:
+        name = match.group(1)
+        try:
+            if name == "question-table":
+                return question_table(questions(config), src)
+            if name not in QUESTION_MARKERS:
+                raise MarkerError(f"unknown marker 'dl500:{name}'")
+            if q is None:
+                raise MarkerError(f"marker 'dl500:{name}' belongs on a question's page")
+            return QUESTION_MARKERS[name](q)
+        except MarkerError as exc:
+            log.warning(f"{src}: {exc}")
+            return ""
+
+    return replace_markers(markdown, expand)
+
+
+def question_meta(q: Any) -> str:
+    """Original title, upstream number, difficulty, tags and the command that runs the answer."""
+    tags = " ".join(f"`{t}`" for t in q.tags)
+    return (
+        '<div class="dl500-meta" markdown="block">\n\n'
+        f'**Original:** <span lang="zh-Hans">{q.title_zh}</span> '
+        f"(*DeepLearning-500-questions* §{q.upstream_number})  \n"
+        f"**Difficulty:** {q.difficulty} · **Tags:** {tags} · "
+        f"**Run it:** `dl500 run {q.id}`\n\n"
+        "</div>"
+    )
+
+
+def interview_answer(q: Any) -> str:
+    """The spoken-length answer from the question's TOML, in an admonition."""
+    text = _data(q).get("interview_answer")
+    if not isinstance(text, str) or not text.strip():
+        raise MarkerError(f"{q.slug}.toml has no interview_answer")
+    body = f"{textwrap.dedent(text).strip()}\n\n*In a terminal:* `dl500 show {q.id}`"
+    return f'!!! abstract "The 60-second answer"\n\n{_indent(body)}\n'
+
+
+def cards(q: Any) -> str:
+    """Every card of the question: prompt shown, answer and explanation folded.
+
+    The cards are read and validated by the quiz's own loader (`qa.quiz.bank`), so the page
+    shows exactly the cards `dl500 quiz` asks, and a card the quiz would skip fails the build.
+    """
+    from qa.quiz.bank import SolverError, load_bank
+
+    bank = load_bank(questions=[q])
+    if bank.problems:
+        raise MarkerError("malformed cards: " + "; ".join(bank.problems))
+    if not bank.cards:
+        raise MarkerError(f"{q.slug}.toml has no [[cards]]")
+    out = []
+    for number, card in enumerate(bank.cards, start=1):
+        try:
+            prompt, answer = CARD_RENDERERS[card.type](card, bank)
+        except SolverError as exc:
+            raise MarkerError(str(exc)) from exc
+        out.append(_card_html(number, card, prompt, answer))
+    return "\n\n".join(out) + "\n"
+
+
+def _card_html(number: int, card: Any, prompt: str, answer: str) -> str:
+    title = card.section.replace("-", " ").capitalize()
+    fold = f"{answer}\n\nRevisit: [{title}](#{card.section})"
+    anchor = "card-" + re.sub(r"[^\w-]", "-", card.id)
+    return (
+        f'<div class="dl500-card" id="{anchor}" markdown="block">\n\n'
+        f"**{number}.** {prompt.strip()}\n\n"
+        f'??? question "Answer"\n\n{_indent(fold)}\n\n'
+        "</div>"
+    )
+
+
+def _recall(card: Any, bank: Any) -> tuple[str, str]:
+    return card.prompt, f"{card.answer}\n\n{card.explanation}"
+
+
+def _truefalse(card: Any, bank: Any) -> tuple[str, str]:
+    verdict = "True." if card.answer else "False."
+    return f"True or false? {card.prompt}", f"**{verdict}** {card.explanation}"
+
+
+def _choice(card: Any, bank: Any) -> tuple[str, str]:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    listed = "\n".join(f"- ({letters[i]}) {o.text}" for i, o in enumerate(card.options))
+    right = card.correct_option
+    answer = f"**({letters[right]})** {card.options[right].text}\n\n{card.explanation}"
+    why_not = [
+        f"- ({letters[i]}) {o.feedback}"
+        for i, o in enumerate(card.options)
+        if i != right and o.feedback
+    ]
+    if why_not:
+        answer += "\n\nWhy not the others:\n\n" + "\n".join(why_not)
+    return f"{card.prompt}\n\n{listed}", answer
+
+
+def _numeric(card: Any, bank: Any) -> tuple[str, str]:
+    """One variant, drawn with `default_rng(0)` by the solver in the answer module."""
+    from qa.quiz.bank import format_value
+
+    variant = bank.draw(card, seed=0)
+    tolerance = card.tolerance_text()
+    within = f" (accepted: {tolerance})" if tolerance else ""
+    note = "*`dl500 quiz` draws new numbers each time.*"
+    answer = f"**{format_value(variant.answer)}**{within}\n\n{variant.explanation}\n\n{note}"
+    return variant.prompt, answer
+
+
+CARD_RENDERERS: dict[str, Callable[[Any, Any], tuple[str, str]]] = {
+    "recall": _recall,
+    "choice": _choice,
+    "truefalse": _truefalse,
+    "numeric": _numeric,
+}
+
+QUESTION_MARKERS: dict[str, Callable[[Any], str]] = {
+    "question-meta": question_meta,
+    "interview-answer": interview_answer,
+    "cards": cards,
+}
+
+
+def question_table(qs: Sequence[Any], src: str) -> str:
+    """A Markdown table of the registered questions, linked relative to the page `src`."""
+    rows = ["| # | Question | Original | Difficulty | Tags |", "|---|---|---|---|---|"]
+    for q in qs:
+        link = posixpath.relpath(q.page, posixpath.dirname(src) or ".")
+        tags = " ".join(f"`{t}`" for t in q.tags)
+        cells = [
+            q.id,
+            f"[{_cell(q.title)}]({link})",
+            f'<span lang="zh-Hans">{_cell(q.title_zh)}</span>',
+            q.difficulty,
+            tags,
+        ]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def _data(q: Any) -> dict[str, Any]:
+    try:
+        return q.data()
+    except (OSError, ValueError) as exc:  # missing file, or TOML syntax error
+        raise MarkerError(f"cannot read {q.slug}.toml: {exc}") from exc
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _indent(text: str) -> str:
+    return textwrap.indent(text, "    ")
