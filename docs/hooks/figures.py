@@ -3,8 +3,9 @@
 For every registered question, draw_figures.py runs `module.demonstrate(module.SEED)` once in a
 fresh process and saves each `FigureSpec` of `module.FIGURES` as deterministic SVG. The SVGs
 are cached under `.cache/figures/` (or `$DL500_FIGURE_CACHE`), keyed by a hash of everything
-that produced them, so a rebuild with no change runs no experiment; modules whose figures are
-not cached are drawn in parallel, one process per core. The figures enter the site as
+that produced them (its code: docstrings and comments do not count), so a rebuild with no
+change runs no experiment; modules whose figures are not cached are drawn in parallel, one
+process per core. The figures enter the site as
 `figures/<slug>/<name>.svg`.
 
 On a question's page, `<!-- dl500:figure NAME -->` becomes a <figure> with the image, its alt
@@ -36,6 +37,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+
+from qa.sourcehash import file_fingerprint
 
 CACHE_ENV = "DL500_FIGURE_CACHE"
 DRAW = Path(__file__).with_name("draw_figures.py")
@@ -99,7 +102,7 @@ def source_files(module_name: str) -> list[tuple[str, Path]]:
 
 
 def _imports_from(path: Path, package: str) -> list[str]:
-    """Modules of `package` that the file at `path` imports (the CLI, which draws nothing, aside)."""
+    """Modules of `package` that the file at `path` imports (but the CLI: it draws nothing)."""
     found = []
     for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -130,7 +133,7 @@ def cache_key(module_name: str) -> str:
     digest = hashlib.sha256(library_versions().encode())
     for label, path in source_files(module_name):
         digest.update(f"\0{label}\0".encode())
-        digest.update(path.read_bytes())
+        digest.update(file_fingerprint(path))  # docstrings and comments redraw nothing
     return digest.hexdigest()
 
 

@@ -4,8 +4,11 @@ A feed-forward network maps a fixed-size input to an output; to see context it m
 window of the last $w$ inputs, $\tilde x_t = [x_{t-w+1}; \dots; x_t]$, with
 
 $$
-\hat y_t = \operatorname{softmax}\big(V \tanh(\tilde U \tilde x_t + b) + c\big), \qquad
-\tilde U \in \mathbb{R}^{H \times wD}, \qquad wDH + H + OH + O \text{ parameters}.
+\begin{aligned}
+\hat y_t &= \operatorname{softmax}\big(V \tanh(\tilde U \tilde x_t + b) + c\big),
+  \qquad \tilde U \in \mathbb{R}^{H \times wD},\\
+&\text{with } wDH + H + OH + O \text{ parameters}.
+\end{aligned}
 $$
 
 An RNN feeds back a summary instead, $h_t = \tanh(U x_t + W h_{t-1} + b)$, with

@@ -3,8 +3,10 @@ r"""6.8 The standard RNN forward pass, run end to end.
 At each step $t = 1, \dots, T$, starting from $h_0 = 0$:
 
 $$
-h_t = \tanh(U x_t + W h_{t-1} + b), \qquad o_t = V h_t + c, \qquad
-\hat y_t = \operatorname{softmax}(o_t), \qquad L = \sum_{t=1}^{T} -\log \hat y_{t, y_t}.
+\begin{aligned}
+h_t &= \tanh(U x_t + W h_{t-1} + b), & o_t &= V h_t + c, \\
+\hat y_t &= \operatorname{softmax}(o_t), & L &= \textstyle\sum_{t=1}^{T} -\log \hat y_{t, y_t}.
+\end{aligned}
 $$
 
 `forward_pass` computes exactly these four lines with the engine (`qa.core.rnn`,

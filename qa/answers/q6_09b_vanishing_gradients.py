@@ -4,10 +4,12 @@ For $h_j = \phi(a_j)$, $a_j = U x_j + W h_{j-1} + b$, back-propagating from step
 multiplies $t - k$ Jacobians, and the spectral norm is sub-multiplicative:
 
 $$
-\frac{\partial h_t}{\partial h_k} = \prod_{j=k+1}^{t} \operatorname{diag}\big(\phi'(a_j)\big)\, W,
-\qquad
+\begin{aligned}
+\frac{\partial h_t}{\partial h_k} &= \prod_{j=k+1}^{t} \operatorname{diag}\big(\phi'(a_j)\big)\, W,
+\\
 \Big\lVert \frac{\partial h_t}{\partial h_k} \Big\rVert_2
-\le \big(\gamma\, \sigma_{\max}(W)\big)^{t-k}, \qquad \gamma = \sup_x |\phi'(x)|,
+&\le \big(\gamma\, \sigma_{\max}(W)\big)^{t-k}, \qquad \gamma = \sup_x |\phi'(x)|,
+\end{aligned}
 $$
 
 with $\gamma = 1$ for tanh and ReLU and $\gamma = 1/4$ for the sigmoid (Pascanu et al. 2013).

@@ -4,8 +4,10 @@ Goodfellow et al. (2016, §10.2.2) explain the gradient of a shared weight by gi
 its own copy $W^{(t)}$, constrained to equal $W$:
 
 $$
-h_t = \phi\big(U x_t + W^{(t)} h_{t-1} + b\big), \qquad
-\nabla_W L = \sum_{t=1}^{T} \nabla_{W^{(t)}} L \quad\text{at } W^{(1)} = \dots = W^{(T)} = W .
+\begin{aligned}
+h_t &= \phi\big(U x_t + W^{(t)} h_{t-1} + b\big),\\
+\nabla_W L &= \sum_{t=1}^{T} \nabla_{W^{(t)}} L \quad\text{at } W^{(1)} = \dots = W^{(T)} = W .
+\end{aligned}
 $$
 
 `forward` runs the cell with a separate `W` for each step (built from the engine's teaching

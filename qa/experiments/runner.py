@@ -29,6 +29,7 @@ from typing import Any
 
 from qa.experiments import load
 from qa.experiments._base import Verdict, config_dict
+from qa.sourcehash import file_fingerprint
 
 __all__ = ["CACHE_ENV", "Outcome", "cache_dir", "cache_key", "run_experiment", "source_files"]
 
@@ -108,7 +109,7 @@ def cache_key(module: ModuleType, config: Any) -> str:
     digest = hashlib.sha256(KEY_VERSION.encode())
     for label, path in source_files(module):
         digest.update(f"\0{label}\0".encode())
-        digest.update(path.read_bytes())
+        digest.update(file_fingerprint(path))  # docstrings and comments rerun nothing
     digest.update(json.dumps(config_dict(config), sort_keys=True).encode())
     digest.update(f"\0numpy={np.__version__} python={sys.version_info[:2]}".encode())
     return digest.hexdigest()

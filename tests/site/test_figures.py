@@ -110,8 +110,24 @@ def test_cache_key_follows_the_module_and_what_it_imports(
     module = f"{answers_package.name}.a"
     before = figures.cache_key(module)
     with (answers_package / edited).open("a") as f:
-        f.write("# edited\n")
+        f.write("EDITED = True\n")
     assert (figures.cache_key(module) != before) is changes_key
+
+
+@pytest.mark.parametrize(
+    "new_b",
+    [
+        "# a comment that explains why\ndef helper():\n    return 1\n",
+        'def helper():\n    """Reworded documentation."""\n    return 1\n',
+        "def helper():\n\n    return   1\n",
+    ],
+    ids=["comment", "docstring", "layout"],
+)
+def test_cache_key_ignores_prose_and_layout(answers_package: Path, new_b: str) -> None:
+    module = f"{answers_package.name}.a"
+    before = figures.cache_key(module)
+    (answers_package / "b.py").write_text(new_b)
+    assert figures.cache_key(module) == before
 
 
 @pytest.fixture
@@ -135,7 +151,7 @@ def qa_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_cache_key_follows_the_shared_sources(qa_copy: Path, edited: str) -> None:
     before = figures.cache_key(FIXTURE_MODULE)
     with (qa_copy / edited).open("a") as f:
-        f.write("\n# edited\n")
+        f.write("\nEDITED = True\n")
     assert figures.cache_key(FIXTURE_MODULE) != before
 
 
