@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from qa.experiments import load
 from qa.experiments.runner import cache_key
-from qa.sourcehash import code_fingerprint
+from qa.sourcehash import code_fingerprint, file_fingerprint
 
 BASE = '"""Module words."""\n\nclass A:\n    """Class words."""\n\n    def f(self):\n        """Words."""\n        return "x"  # why\n'
 
@@ -58,3 +60,14 @@ def test_experiment_key_follows_the_fingerprint(monkeypatch: pytest.MonkeyPatch)
     before = cache_key(module, module.QUICK)
     monkeypatch.setattr(runner, "file_fingerprint", lambda path: b"changed code")
     assert cache_key(module, module.QUICK) != before
+
+
+def test_file_fingerprint_sees_an_edit_of_the_same_size(tmp_path) -> None:
+    path = tmp_path / "m.py"
+    path.write_text("x = 1\n")
+    before = file_fingerprint(path)
+    path.write_text("x = 2\n")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a later write
+    assert file_fingerprint(path) != before
+    assert file_fingerprint(path) == code_fingerprint("x = 2\n")
