@@ -4,9 +4,13 @@ the machine's GEMM rate measured in the same run.
 
 Before timing, the two implementations are checked to compute the same gradients (float64).
 Measurements alternate between the contestants round by round, so that drift in the machine's
-speed affects both alike; each reported time is the median over the rounds.
+speed affects both alike; each reported time is the median over the rounds. Within a round a
+contestant first waits `--settle` seconds and runs once untimed, then `--calls` times timed:
+both libraries keep their worker threads spinning for a while after a call (OpenBLAS and the
+OpenMP runtime), and on two cores the other library's spinning threads would otherwise be timed
+too (interleaving call by call slowed PyTorch's LSTM step up to 6x in our runs).
 
-Usage: python bench/bench_engine.py [--rounds N] [--json PATH]
+Usage: python bench/bench_engine.py [--rounds N] [--calls N] [--settle S] [--json PATH]
 """
 
 from __future__ import annotations
@@ -121,15 +125,23 @@ def gemm_rate(n=2048, repeats=5) -> float:
     return 2 * n**3 / statistics.median(times) / 1e9
 
 
-def timed(fn) -> float:
-    t = time.perf_counter()
+def timed(fn, calls: int, settle: float) -> float:
+    """Seconds per call of `fn`, once the other side's threads have stopped spinning."""
+    time.sleep(settle)
     fn()
-    return time.perf_counter() - t
+    t = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - t) / calls
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--calls", type=int, default=3, help="timed calls per round")
+    parser.add_argument(
+        "--settle", type=float, default=0.3, help="seconds of rest before each contestant's turn"
+    )
     parser.add_argument(
         "--json", type=Path, default=Path(__file__).parent / "results" / "engine.json"
     )
@@ -196,7 +208,7 @@ def main(argv=None) -> int:
             times = {k: [] for k in contestants}
             for _ in range(args.rounds):
                 for k, fn in contestants.items():
-                    times[k].append(timed(fn))
+                    times[k].append(timed(fn, args.calls, args.settle))
             med = {k: statistics.median(v) for k, v in times.items()}
             f = flops(cell, T, B, D, H)
             row = {
