@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 _DEFINITIONS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -44,6 +46,16 @@ def code_fingerprint(source: str | bytes, filename: str = "<source>") -> bytes:
             # a body may not be empty: a docstring-only function keeps a `pass` in its place
             node.body = node.body[1:] or [ast.Pass()]
     return ast.dump(tree, annotate_fields=False, include_attributes=False).encode()
+
+
+def update_with_sources(digest: Any, files: Iterable[tuple[str, Path]]) -> None:
+    """Feed each `(label, path)` to a `hashlib` digest: the label, then the file's fingerprint.
+
+    The label is hashed too, so that moving or renaming a file also changes the digest.
+    """
+    for label, path in files:
+        digest.update(f"\0{label}\0".encode())
+        digest.update(file_fingerprint(path))
 
 
 def file_fingerprint(path: Path) -> bytes:

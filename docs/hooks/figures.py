@@ -38,7 +38,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from qa.sourcehash import file_fingerprint
+from qa.sourcehash import update_with_sources
 
 CACHE_ENV = "DL500_FIGURE_CACHE"
 DRAW = Path(__file__).with_name("draw_figures.py")
@@ -131,9 +131,7 @@ def library_versions() -> str:
 def cache_key(module_name: str) -> str:
     """Hex digest of the sources and library versions that produce a module's figures."""
     digest = hashlib.sha256(library_versions().encode())
-    for label, path in source_files(module_name):
-        digest.update(f"\0{label}\0".encode())
-        digest.update(file_fingerprint(path))  # docstrings and comments redraw nothing
+    update_with_sources(digest, source_files(module_name))  # code only, not prose
     return digest.hexdigest()
 
 

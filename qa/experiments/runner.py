@@ -29,7 +29,7 @@ from typing import Any
 
 from qa.experiments import load
 from qa.experiments._base import Verdict, config_dict
-from qa.sourcehash import file_fingerprint
+from qa.sourcehash import update_with_sources
 
 __all__ = ["CACHE_ENV", "Outcome", "cache_dir", "cache_key", "run_experiment", "source_files"]
 
@@ -107,9 +107,7 @@ def cache_key(module: ModuleType, config: Any) -> str:
     import numpy as np
 
     digest = hashlib.sha256(KEY_VERSION.encode())
-    for label, path in source_files(module):
-        digest.update(f"\0{label}\0".encode())
-        digest.update(file_fingerprint(path))  # docstrings and comments rerun nothing
+    update_with_sources(digest, source_files(module))  # code only, not prose
     digest.update(json.dumps(config_dict(config), sort_keys=True).encode())
     digest.update(f"\0numpy={np.__version__} python={sys.version_info[:2]}".encode())
     return digest.hexdigest()

@@ -55,10 +55,10 @@ def test_source_that_does_not_parse_is_hashed_as_it_is() -> None:
 
 def test_experiment_key_follows_the_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
     module = load("latch")
-    import qa.experiments.runner as runner
+    import qa.sourcehash as sourcehash
 
     before = cache_key(module, module.QUICK)
-    monkeypatch.setattr(runner, "file_fingerprint", lambda path: b"changed code")
+    monkeypatch.setattr(sourcehash, "file_fingerprint", lambda path: b"changed code")
     assert cache_key(module, module.QUICK) != before
 
 
