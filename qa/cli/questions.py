@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from qa.cli.argtypes import at_least
 from qa.cli.errors import EXIT_USAGE, CLIError
 from qa.questions import QUESTIONS, Question, UnknownQuestionError, get
 
@@ -53,14 +54,7 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_run)
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a seed ≥ 0, got {value}")
-    return value
+_seed = at_least(0, "a seed")
 
 
 def _question(raw: str) -> Question:

@@ -17,6 +17,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from qa.cli.argtypes import at_least
 from qa.cli.errors import EXIT_USAGE, CLIError
 from qa.experiments import NAMES, closest
 
@@ -84,14 +85,7 @@ def parse_seeds(text: str) -> tuple[int, ...]:
     return seeds
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
-    return value
+_positive = at_least(1)
 
 
 def _check_names(names: list[str]) -> list[str]:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
+from qa.cli.argtypes import at_least
 from qa.cli.errors import EXIT_ERROR, EXIT_USAGE, CLIError
 
 __all__ = ["register"]
@@ -149,25 +150,8 @@ def register(sub: Any) -> None:
 
 
 # -- argument types ----------------------------------------------------------------------
-def _integer(text: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-
-
-def _count(text: str) -> int:
-    value = _integer(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 0, got {value}")
-    return value
-
-
-def _positive(text: str) -> int:
-    value = _integer(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number ≥ 1, got {value}")
-    return value
+_count = at_least(0)
+_positive = at_least(1)
 
 
 def _retention(text: str) -> float:
