@@ -5,7 +5,9 @@ the registry named by `extra.dl500.registry` (default `qa.questions`), so the te
 point a throwaway site at a registry of fake questions.
 
 A marker is an HTML comment alone on its line, outside fenced code:
-`<!-- dl500:NAME -->` or `<!-- dl500:NAME ARGUMENT -->`.
+`<!-- dl500:NAME -->` or `<!-- dl500:NAME ARGUMENT -->`. Numbers are inline markers,
+`{{ run.NAME }}` and `{{ exp.EXPERIMENT.NAME }}` (`qa.numbers`), filled by number_markers.py
+from the runs that figures.py and report.py leave here in `RUNS` and `EXPERIMENT_NUMBERS`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import importlib.util
 import re
 import textwrap
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,34 @@ ENGINE_ORDER = (
 )  # fmt: skip
 MARKER = re.compile(r"<!--\s*dl500:([\w-]+)(?:[ \t]+(\S+))?\s*-->")
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+
+
+@dataclass(frozen=True)
+class RunNumbers:
+    """What a question's cached run measured, as its figure manifest recorded it.
+
+    Attributes:
+        question_id: E.g. `"6.8"`.
+        numbers: name -> `{"text", "value", "about"}` (`qa.numbers.Number.to_dict`).
+        seed: The seed the run used.
+        machine: `qa.machine.describe()` of the process that ran it.
+    """
+
+    question_id: str
+    numbers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    seed: int | None = None
+    machine: dict[str, Any] = field(default_factory=dict)
+
+    def plain(self) -> dict[str, str]:
+        """`{"run.NAME": printed value}`, for `qa.numbers.fill`."""
+        return {f"run.{name}": n["text"] for name, n in self.numbers.items()}
+
+
+# Filled by figures.py (on_files): question slug -> its run's numbers.
+RUNS: dict[str, RunNumbers] = {}
+# Filled by report.py (on_files): "exp.NAME.FIELD" -> printed value, and NAME -> machine.
+EXPERIMENT_NUMBERS: dict[str, dict[str, Any]] = {}
+EXPERIMENT_MACHINES: dict[str, dict[str, Any]] = {}
 
 
 def registry_name(config: MkDocsConfig) -> str:

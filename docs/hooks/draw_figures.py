@@ -3,9 +3,12 @@
 Usage:
     python docs/hooks/draw_figures.py MODULE OUT_DIR
 
-Calls `MODULE.demonstrate(MODULE.SEED)` once, builds each `FigureSpec` of `MODULE.FIGURES`
-from the result and writes `OUT_DIR/<name>.svg` (deterministic bytes, `qa.viz.to_svg`), then
-`OUT_DIR/figures.json`: the name, alt text and caption of each figure, in FIGURES order.
+Runs the demonstration once (`qa.answers.run`: `MODULE.demonstrate(MODULE.SEED)` with one BLAS
+thread, as `dl500 run` does), builds each `FigureSpec` of `MODULE.FIGURES` from the result and
+writes `OUT_DIR/<name>.svg` (deterministic bytes, `qa.viz.to_svg`), then `OUT_DIR/figures.json`:
+the figures (name, alt text and caption, in FIGURES order, their `{{ run.NAME }}` markers still
+unfilled), the numbers the page may quote (`MODULE.numbers(result)`), the seed, and the machine
+that computed them (`qa.machine.describe`).
 
 A fresh process per module means the build always runs the code as it is on disk (also under
 `mkdocs serve`, whose process keeps modules imported), modules cannot leak state into one
@@ -38,19 +41,36 @@ def check_specs(module: Any) -> list[dict[str, str]]:
     return [{"name": s.name, "alt": s.alt, "caption": s.caption} for s in specs]
 
 
-def draw(module_name: str, out: Path) -> list[dict[str, str]]:
+def draw(module_name: str, out: Path) -> dict[str, Any]:
     """Write the module's figures and their manifest into `out`; return the manifest."""
+    from threadpoolctl import threadpool_limits
+
+    from qa import answers
+    from qa.machine import describe
     from qa.viz import to_svg
 
     module = importlib.import_module(module_name)
-    manifest = check_specs(module)
-    result = module.demonstrate(module.SEED)
+    figures = check_specs(module)
+    result = answers.run(module)
     out.mkdir(parents=True, exist_ok=True)
     for spec in module.FIGURES:
         (out / f"{spec.name}.svg").write_bytes(to_svg(spec.build(result)))
-    text = json.dumps(manifest, ensure_ascii=False, indent=1)
+    with threadpool_limits(1):  # the machine as the demonstration ran on it
+        machine = describe()
+    manifest = {
+        "figures": figures,
+        "numbers": {name: n.to_dict() for name, n in _numbers(module, result).items()},
+        "seed": module.SEED,
+        "machine": machine,
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=1, allow_nan=False)
     (out / "figures.json").write_text(text + "\n", encoding="utf-8")
     return manifest
+
+
+def _numbers(module: Any, result: Any) -> dict[str, Any]:
+    numbers = getattr(module, "numbers", None)
+    return numbers(result) if numbers is not None else {}
 
 
 if __name__ == "__main__":

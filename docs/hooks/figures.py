@@ -9,7 +9,10 @@ process per core. The figures enter the site as
 `figures/<slug>/<name>.svg`.
 
 On a question's page, `<!-- dl500:figure NAME -->` becomes a <figure> with the image, its alt
-text and a caption that names the command reproducing it.
+text and a caption that names the command reproducing it; `{{ run.NAME }}` markers in the alt
+text and caption are filled from the numbers of the same run (docs/hooks/number_markers.py fills the
+page's own). The numbers, seed and machine of each question's run are left in
+`dl500_common.RUNS` for that hook.
 """
 
 from __future__ import annotations
@@ -31,13 +34,22 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from dl500_common import log, project_root, question_for_page, questions, replace_markers
+from dl500_common import (
+    RUNS,
+    RunNumbers,
+    log,
+    project_root,
+    question_for_page,
+    questions,
+    replace_markers,
+)
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from qa.numbers import MissingNumberError, fill
 from qa.sourcehash import update_with_sources
 
 CACHE_ENV = "DL500_FIGURE_CACHE"
@@ -76,7 +88,7 @@ def source_files(module_name: str) -> list[tuple[str, Path]]:
     """(label, path) of every source file a module's figures depend on.
 
     That is the module itself, every `qa` module it imports directly or transitively (another
-    answer module's helpers, `qa/experiments`), all of `qa/core`, `qa/viz.py`,
+    answer module's helpers, `qa/experiments`), all of `qa/core`, `qa/viz.py`, `qa/machine.py`,
     `qa/answers/__init__.py` and the script that draws them.
     """
     qa_spec = importlib.util.find_spec("qa")
@@ -85,6 +97,7 @@ def source_files(module_name: str) -> list[tuple[str, Path]]:
     qa_dir = Path(qa_spec.origin).parent
     files = {f"qa/{p.relative_to(qa_dir).as_posix()}": p for p in qa_dir.glob("core/**/*.py")}
     files["qa/viz.py"] = qa_dir / "viz.py"
+    files["qa/machine.py"] = qa_dir / "machine.py"  # writes the manifest's machine
     files["qa/answers/__init__.py"] = qa_dir / "answers" / "__init__.py"
     files["draw_figures.py"] = DRAW
     package = module_name.partition(".")[0]
@@ -140,13 +153,20 @@ def cache_entry(q: Any, cache: Path) -> Path:
     return cache / f"{q.slug}-{cache_key(q.module)[:24]}"
 
 
+def _manifest(entry: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((entry / "figures.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "figures" in data and "numbers" in data else None
+
+
 def is_complete(entry: Path) -> bool:
     """Whether a cache entry holds its manifest and every figure the manifest names."""
-    manifest = entry / "figures.json"
-    if not manifest.is_file():
+    manifest = _manifest(entry)
+    if manifest is None:
         return False
-    names = [f["name"] for f in json.loads(manifest.read_text(encoding="utf-8"))]
-    return all((entry / f"{name}.svg").is_file() for name in names)
+    return all((entry / f"{f['name']}.svg").is_file() for f in manifest["figures"])
 
 
 def draw(q: Any, entry: Path) -> str | None:
@@ -185,13 +205,24 @@ def draw(q: Any, entry: Path) -> str | None:
 
 def figures_of(q: Any, entry: Path) -> dict[str, Rendered]:
     """The question's figures in a complete cache entry, by name."""
-    manifest = json.loads((entry / "figures.json").read_text(encoding="utf-8"))
+    manifest = _manifest(entry) or {"figures": []}
     return {
         f["name"]: Rendered(
             q.id, q.slug, f["name"], entry / f"{f['name']}.svg", f["alt"], f["caption"]
         )
-        for f in manifest
+        for f in manifest["figures"]
     }
+
+
+def run_numbers(q: Any, entry: Path) -> RunNumbers:
+    """The numbers, seed and machine of the run behind a complete cache entry."""
+    manifest = _manifest(entry) or {}
+    return RunNumbers(
+        question_id=q.id,
+        numbers=manifest.get("numbers", {}),
+        seed=manifest.get("seed"),
+        machine=manifest.get("machine", {}),
+    )
 
 
 @event_priority(100)  # before plugins that snapshot the file list
@@ -205,8 +236,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if errors:
         raise PluginError("figures: " + "\n\n".join(errors))
     _figures.clear()
+    RUNS.clear()
     for q in questions(config):
         _figures[q.slug] = figures_of(q, entries[q.slug])
+        RUNS[q.slug] = run_numbers(q, entries[q.slug])
         for fig in _figures[q.slug].values():
             files.append(File.generated(config, fig.site_path, abs_src_path=str(fig.path)))
     drawn = sum(len(_figures[q.slug]) for q in missing)
@@ -231,15 +264,28 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             known = ", ".join(_figures.get(q.slug, {})) or "none"
             log.warning(f"{src}: no figure {name!r} in {q.module}.FIGURES (it has: {known})")
             return ""
-        return figure_html(fig, posixpath.relpath(fig.site_path, posixpath.dirname(src) or "."))
+        try:
+            values = RUNS[q.slug].plain()
+            alt, caption = fill(fig.alt, values), fill(fig.caption, values)
+        except MissingNumberError as exc:
+            log.warning(f"{src}: figure {name!r} of {q.module}: {exc}")
+            return ""
+        src_path = posixpath.relpath(fig.site_path, posixpath.dirname(src) or ".")
+        return figure_html(fig, src_path, alt=alt, caption=caption)
 
     return replace_markers(markdown, figure)
 
 
-def figure_html(fig: Rendered, src: str) -> str:
-    """Markdown-in-HTML for one figure: image, alt text, caption and how to reproduce it."""
-    alt = " ".join(fig.alt.split()).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    caption = " ".join(fig.caption.split())
+def figure_html(
+    fig: Rendered, src: str, *, alt: str | None = None, caption: str | None = None
+) -> str:
+    """Markdown-in-HTML for one figure: image, alt text, caption and how to reproduce it.
+
+    `alt` and `caption` default to the figure's own, for texts with no number markers.
+    """
+    alt = " ".join((fig.alt if alt is None else alt).split())
+    alt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    caption = " ".join((fig.caption if caption is None else caption).split())
     return (
         f'<figure class="dl500-figure" id="figure-{html.escape(fig.name)}" markdown="block">\n\n'
         f"![{alt}]({src})\n\n"

@@ -42,6 +42,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         try:
             if name == "question-table":
                 return question_table(questions(config), src)
+            if name in LATER:
+                return None
             if name not in QUESTION_MARKERS:
                 raise MarkerError(f"unknown marker 'dl500:{name}'")
             if q is None:
@@ -153,6 +155,9 @@ CARD_RENDERERS: dict[str, Callable[[Any, Any], tuple[str, str]]] = {
     "truefalse": _truefalse,
     "numeric": _numeric,
 }
+
+# Markers that a later hook expands (number_markers.py, which must see the cards' text too).
+LATER = frozenset({"computed"})
 
 QUESTION_MARKERS: dict[str, Callable[[Any], str]] = {
     "question-meta": question_meta,

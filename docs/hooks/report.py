@@ -12,6 +12,10 @@ deterministic SVG (`qa.viz.to_svg`) into the same cache and enter the site as
 On a question's page, `<!-- dl500:experiments -->` becomes a note listing the experiments its
 answer relies on (their `QUESTIONS`), with their verdicts and links into the report.
 
+Each experiment's `numbers(record)` is left in `dl500_common.EXPERIMENT_NUMBERS` as
+`exp.NAME.FIELD`, for any page to quote (`{{ exp.adding.lstm_median }}`), and fills the
+`{{ run.FIELD }}` markers of the experiment's own figure captions and alt texts.
+
 The report page gets a nav entry (before the changelog) unless the nav already lists it.
 Nothing runs when the site has no report page.
 """
@@ -29,12 +33,21 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
-from dl500_common import log, question_for_page, questions, replace_markers
+from dl500_common import (
+    EXPERIMENT_MACHINES,
+    EXPERIMENT_NUMBERS,
+    log,
+    question_for_page,
+    questions,
+    replace_markers,
+)
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+
+from qa.numbers import MissingNumberError, fill, plain
 
 REPORT_PAGE = "report.md"
 SITE_DIR = "figures/experiments"
@@ -111,6 +124,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     _outcomes.clear()
     _figures.clear()
     _report_src.clear()
+    EXPERIMENT_NUMBERS.clear()
+    EXPERIMENT_MACHINES.clear()
     page = _report_page(config)
     if files.get_file_from_path(page) is None:
         return files
@@ -147,6 +162,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             )
             _figures[(name, spec.name)] = site_path
         _outcomes.append(outcome)
+        EXPERIMENT_MACHINES[name] = outcome.machine
+        for key, number in experiment_numbers(outcome).items():
+            EXPERIMENT_NUMBERS.setdefault("text", {})[f"exp.{name}.{key}"] = str(number)
+            EXPERIMENT_NUMBERS.setdefault("about", {})[f"exp.{name}.{key}"] = number.about
     log.info(
         f"report: {len(NAMES) - len(ran)} experiment(s) from the cache, ran "
         f"{', '.join(ran) or 'none'}; drew {drawn} figure(s) ({cache})"
@@ -154,11 +173,23 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def experiment_numbers(outcome: Any) -> dict[str, Any]:
+    """The experiment's `numbers(record)` (`qa.numbers.Number`s by name), or none."""
+    numbers = getattr(outcome.module, "numbers", None)
+    return numbers(outcome.record) if numbers is not None else {}
+
+
 def _figure_html(outcome: Any, spec: Any, page_src: str) -> str:
     site_path = _figures[(outcome.name, spec.name)]
     src = posixpath.relpath(site_path, posixpath.dirname(page_src) or ".")
-    alt = " ".join(spec.alt.split()).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    caption = " ".join(spec.caption.split())
+    values = plain(experiment_numbers(outcome))
+    try:
+        alt, caption = fill(spec.alt, values), fill(spec.caption, values)
+    except MissingNumberError as exc:
+        log.warning(f"{page_src}: figure {spec.name!r} of experiment {outcome.name}: {exc}")
+        return ""
+    alt = " ".join(alt.split()).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    caption = " ".join(caption.split())
     ident = f"figure-{outcome.name}-{spec.name}"
     return (
         f'<figure class="dl500-figure" id="{html.escape(ident)}" markdown="block">\n\n'

@@ -7,13 +7,20 @@ For a question with slug `<slug>` (see `qa.questions`):
     - `demonstrate(seed=SEED, *, progress=None)`, a pure function that runs the demonstration
       and returns its data (it never prints or plots; `progress`, if given, is called with the
       fraction done);
-    - `summarize(result) -> str`, the plain-text report that `dl500 run` prints;
+    - `numbers(result) -> dict[str, qa.numbers.Number]`, every measured number that the page,
+      a caption or an alt text quotes, by name (`{{ run.NAME }}` in their text);
+    - `summarize(result) -> str`, the plain-text report that `dl500 run` prints (it prints the
+      quoted numbers through `numbers`, so that the terminal and the page agree);
     - `FIGURES`, a tuple of `FigureSpec`: each builds a `matplotlib.figure.Figure` from the
       result of `demonstrate`, with its alt text and caption;
     - `main(argv=None) -> int`, so that `python -m qa.answers.<slug>` works like `dl500 run`.
 - `qa/answers/<slug>.toml` — the data: `interview_answer` (Markdown) and the self-check
   `cards` that the page and the quiz share.
 - `docs/answers/<slug>.md` — the page.
+
+`run(module)` runs a demonstration the one way the CLI, the site build and the tests all run it:
+with one BLAS thread, so that the numbers a page shows are those `dl500 run` prints on the same
+machine.
 
 This package imports only the standard library; answer modules import NumPy themselves.
 """
@@ -22,12 +29,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["FigureSpec"]
+__all__ = ["FigureSpec", "run"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,9 +47,27 @@ class FigureSpec:
         build: Function taking the result of `demonstrate` and returning a Figure.
         alt: Alternative text: what the figure shows, for someone who cannot see it.
         caption: One or two sentences shown under the figure.
+
+    A measured number in `alt` or `caption` is never typed: it is a marker, `{{ run.NAME }}`,
+    filled at build time from the numbers of the result that drew the figure (`qa.numbers`).
     """
 
     name: str
     build: Callable[[Any], Figure]
     alt: str
     caption: str
+
+
+def run(
+    module: ModuleType, seed: int | None = None, *, progress: Callable[[float], None] | None = None
+) -> Any:
+    """`module.demonstrate(seed)` with one BLAS thread (the module's `SEED` by default).
+
+    The demonstrations multiply small matrices, for which BLAS threads cost more than they save;
+    and one thread everywhere means one order of summation, so the CLI, the site build and the
+    tests compute the same numbers on the same machine.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        return module.demonstrate(module.SEED if seed is None else seed, progress=progress)

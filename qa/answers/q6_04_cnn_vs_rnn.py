@@ -37,6 +37,7 @@ from qa.core import conv, rnn, tasks
 from qa.experiments import cnn_vs_rnn
 from qa.experiments._base import map_units
 from qa.experiments._training import RunSpec, init_params, train_adding
+from qa.numbers import Number
 from qa.viz import COLORS, new_figure
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ __all__ = [
     "demonstrate",
     "last_output_sensitivity",
     "multiply_adds",
+    "numbers",
     "receptive_field_from_gradient",
     "sequential_stages",
 ]
@@ -301,8 +303,67 @@ LABELS = {
 }
 
 
+def numbers(demo: Demo) -> dict[str, Number]:
+    """The measured numbers the page quotes, by name (`{{ run.NAME }}`)."""
+    out = {}
+    trained = f"test MSE on 1000 sequences after {STEPS} steps"
+    for m in MODELS:
+        for i, r in enumerate(demo.runs[m]):
+            out[f"{m}_mse_{i}"] = Number(r["test_mse"], ".4f", f"seed {r['seed']}, {trained}")
+    floor = demo.runs["tcn_short"][0]["floor"]
+    out["floor_short"] = Number(
+        floor, ".3f", f"exact: the least MSE with a field of {demo.fields['tcn_short']}"
+    )
+    for i, r in enumerate(demo.runs["tcn_wide"]):
+        out[f"tcn_wide_cross_{i}"] = Number(
+            _first_step_below(r, floor),
+            ",d",
+            f"seed {r['seed']}: first step at which the plotted (smoothed) batch MSE is below "
+            f"{floor:.3f}",
+        )
+    at_init = f"seed {demo.seed}, at initialisation, mean over 16 sequences"
+    for m in LEVELS:
+        out[f"{m}_zeros"] = Number(
+            int(np.sum(demo.sensitivity[m] == 0)),
+            ",d",
+            f"exact: T = {SENSITIVITY_LEN} minus the field",
+        )
+    tcn = np.concatenate([demo.sensitivity[m] for m in LEVELS])
+    out["tcn_sens_min"] = Number(float(tcn[tcn > 0].min()), ".2g", f"{at_init}, both TCNs")
+    out["tcn_sens_max"] = Number(float(tcn.max()), ".2g", f"{at_init}, both TCNs")
+    s = demo.sensitivity["rnn"]
+    out["rnn_sens_last"] = Number(float(s[-1]), ".2g", f"{at_init}, s = T")
+    out["rnn_sens_10"] = Number(float(s[-11]), ".2g", f"{at_init}, s = T - 10")
+    out["rnn_sens_first"] = Number(float(s[0]), ".2g", f"{at_init}, s = 1")
+    timed = (
+        f"this build's run: ms per sequence, CPU time of one thread, best of "
+        f"{TIMING.timing_repeats} repeats; varies from run to run"
+    )
+    for row in demo.timing:
+        for net, key in (("tcn", "tcn"), ("rnn", "tanh")):
+            for mode, suffix in (("one", "1"), ("batch", "B")):
+                out[f"ms_{net}_{mode}_{row['T']}"] = Number(
+                    row[f"{key}_{suffix}"] * 1e3, ".2g", timed
+                )
+    return out
+
+
+def _curve(run: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The plotted training curve of a run: (step, smoothed batch MSE)."""
+    loss = _smooth(run["loss"])
+    return np.linspace(0, run["steps_done"], len(loss) + 1)[1:], loss
+
+
+def _first_step_below(run: dict, level: float) -> int | None:
+    """The first step at which the plotted curve is below `level` (None if it never is)."""
+    x, loss = _curve(run)
+    below = np.flatnonzero(loss < level)
+    return round(float(x[below[0]])) if len(below) else None
+
+
 def summarize(demo: Demo) -> str:
     """The measured numbers, as plain text."""
+    n = numbers(demo)
     lines = [
         f"adding problem, T = {SEQ_LEN}: test MSE on 1000 sequences after {STEPS} Adam steps "
         f"(lr {TCN.lr:g}, batch 32, clipped at norm 1), seeds {demo.seed}..{demo.seed + RUNS - 1}; "
@@ -310,29 +371,40 @@ def summarize(demo: Demo) -> str:
     ]
     for m, runs in demo.runs.items():
         scores = ", ".join(
-            "diverged" if r["test_mse"] is None else f"{r['test_mse']:.4f}" for r in runs
+            "diverged" if r["test_mse"] is None else str(n[f"{m}_mse_{i}"])
+            for i, r in enumerate(runs)
         )
         extra = ""
-        if "floor" in runs[0]:
+        if m == "tcn_short":
+            extra = f"; the best its field allows: {n['floor_short']}"
+        elif "floor" in runs[0]:
             extra = f"; the best its field allows: {runs[0]['floor']:.3f}"
         seconds = sum(r["seconds"] for r in runs)
         lines.append(
             f"  {LABELS[m]:<26} {runs[0]['parameters']:>5} parameters: {scores}{extra}  "
             f"({seconds:.1f} s)"
         )
+    crossings = ", ".join(str(n[f"tcn_wide_cross_{i}"]) for i in range(len(demo.runs["tcn_wide"])))
+    lines.append(
+        f"  {LABELS['tcn_wide']}: the plotted (smoothed) batch MSE first falls below "
+        f"{n['floor_short']} at steps {crossings}"
+    )
     lines.append(f"‖∂y_T/∂x_s‖ at initialisation, T = {SENSITIVITY_LEN}:")
     for m, s in demo.sensitivity.items():
-        zero = int(np.sum(s == 0))
         if m in demo.fields:
+            zero = int(n[f"{m}_zeros"].value)
             lines.append(
-                f"  {LABELS[m]:<26} exactly 0 for the first {zero} inputs, nonzero for the last "
-                f"{len(s) - zero} (its field: {demo.fields[m]})"
+                f"  {LABELS[m]:<26} exactly 0 for the first {n[f'{m}_zeros']} inputs, nonzero "
+                f"for the last {len(s) - zero} (its field: {demo.fields[m]})"
             )
         else:
             lines.append(
-                f"  {LABELS[m]:<26} nonzero for all {len(s) - zero}; {s[-1]:.1e} at s = T, "
-                f"{s[-11]:.1e} at T - 10, {s[0]:.1e} at s = 1"
+                f"  {LABELS[m]:<26} nonzero for all {int(np.sum(s != 0))}; {n['rnn_sens_last']} "
+                f"at s = T, {n['rnn_sens_10']} at T - 10, {n['rnn_sens_first']} at s = 1"
             )
+    lines.append(
+        f"  the nonzero values of both TCNs lie between {n['tcn_sens_min']} and {n['tcn_sens_max']}"
+    )
     lines.append(
         "sequential stages of one pass, T = "
         + ", ".join(
@@ -341,15 +413,16 @@ def summarize(demo: Demo) -> str:
         )
     )
     lines.append(
-        f"measured ms per sequence for one forward + backward pass (one thread; tanh RNN H = "
-        f"{TIMING_HIDDEN}, {demo.timing_parameters['rnn'][0]} parameters; TCN with the levels "
-        f"that cover T):"
+        f"ms per sequence for one forward + backward pass (CPU time of one thread, best of "
+        f"{TIMING.timing_repeats}; tanh RNN H = {TIMING_HIDDEN}, "
+        f"{demo.timing_parameters['rnn'][0]} parameters; TCN with the levels that cover T):"
     )
     for row in demo.timing:
+        T = row["T"]
         lines.append(
-            f"  T = {row['T']:>4}: one at a time TCN {row['tcn_1'] * 1e3:.3g}, RNN "
-            f"{row['tanh_1'] * 1e3:.3g}; in batches of {TIMING.timing_batch} TCN "
-            f"{row['tcn_B'] * 1e3:.3g}, RNN {row['tanh_B'] * 1e3:.3g}"
+            f"  T = {T:>4}: one at a time TCN {n[f'ms_tcn_one_{T}']}, RNN {n[f'ms_rnn_one_{T}']}; "
+            f"in batches of {TIMING.timing_batch} TCN {n[f'ms_tcn_batch_{T}']}, "
+            f"RNN {n[f'ms_rnn_batch_{T}']}"
         )
     return "\n".join(lines)
 
@@ -369,8 +442,7 @@ def plot_adding_problem_cnn_vs_rnn(demo: Demo) -> Figure:
     fig, ax = new_figure(width=6.6, height=3.6)
     for m, runs in demo.runs.items():
         for i, r in enumerate(runs):
-            loss = _smooth(r["loss"])
-            x = np.linspace(0, r["steps_done"], len(loss) + 1)[1:]
+            x, loss = _curve(r)
             ax.plot(
                 x,
                 loss,
@@ -446,10 +518,12 @@ FIGURES = (
         name="adding-problem-cnn-vs-rnn",
         build=plot_adding_problem_cnn_vs_rnn,
         alt="Log-scale training curves of the batch MSE over 1500 steps, two runs per model, "
-        "with a dashed line at 1/6 and a dash-dotted line at 0.113. The TCN with field 128 "
-        "leaves the 1/6 line after several hundred steps and ends below 0.01. The TCN with "
-        "field 32 stays between the two lines or on the upper one. The tanh RNN stays at 1/6. "
-        "Dots at the end mark the test MSE of each run.",
+        "with a dashed line at 1/6 and a dash-dotted line at {{ run.floor_short }}. The two "
+        "runs of the TCN with field 128 leave the 1/6 line, fall below the dash-dotted line at "
+        "steps {{ run.tcn_wide_cross_0 }} and {{ run.tcn_wide_cross_1 }}, and end at test MSEs "
+        "of {{ run.tcn_wide_mse_0 }} and {{ run.tcn_wide_mse_1 }}. The TCN with field 32 stays "
+        "between the two lines or on the upper one. The tanh RNN stays near 1/6. Dots at the "
+        "end mark the test MSE of each run.",
         caption="The adding problem with T = 100: a dilated causal CNN whose field covers the "
         "sequence solves it; the same CNN with 5 levels (field 32) cannot see the first marker "
         "and stays above the floor that implies; a tanh RNN, which sees everything in "
@@ -460,10 +534,11 @@ FIGURES = (
         build=plot_input_sensitivity,
         alt="Log-scale plot of the gradient of the last output with respect to each input "
         "position, 1 to 200, at initialisation. The two TCN curves start at their dotted lines "
-        "(positions 73 and 169) and stay jagged but high up to the end, between about 1e-5 "
-        "and 1; to the left of the lines they are exactly zero and not drawn. The tanh RNN's "
-        "curve spans all positions and falls steadily, on a straight line, from about 1 at the "
-        "end to about 1e-17 at the start.",
+        "(positions 73 and 169) and stay jagged but high up to the end, between "
+        "{{ run.tcn_sens_min }} and {{ run.tcn_sens_max }}; to the left of the lines they are "
+        "exactly zero and not drawn. The tanh RNN's curve spans all positions and falls "
+        "steadily, on a straight line, from {{ run.rnn_sens_last }} at the end to "
+        "{{ run.rnn_sens_first }} at the start.",
         caption="At initialisation, how much the last output depends on each input. A TCN is "
         "blind beyond its receptive field by construction (exact zeros); an RNN depends on "
         "every input, but that dependence decays with distance.",
@@ -477,8 +552,8 @@ FIGURES = (
         "to T from 1e5 to 1e7, the TCN's slightly steeper, crossing the RNN's near T = 200.",
         caption="What carries over from any implementation: an RNN's pass has T steps that must "
         "wait for each other, a TCN's only as many as its levels; the total work grows about "
-        "linearly in T for both. Times depend on the hardware; `dl500 run 6.4` prints the "
-        "CPU time of one thread on this machine.",
+        "linearly in T for both. Times depend on the hardware: the text below the figure "
+        "quotes the CPU times of one thread that this build measured.",
     ),
 )
 

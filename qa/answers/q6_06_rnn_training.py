@@ -36,6 +36,7 @@ import numpy as np
 from qa.answers import FigureSpec
 from qa.core import gru, init, losses, lstm, output, rnn, unroll
 from qa.core.gradcheck import numerical_gradient, rel_error
+from qa.numbers import Number
 from qa.viz import COLORS, new_figure
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ __all__ = [
     "card_bptt_memory",
     "contributions_by_loss",
     "demonstrate",
+    "numbers",
     "per_step_weight_gradients",
     "truncated_gradient",
 ]
@@ -271,43 +273,125 @@ def demonstrate(seed: int = SEED, *, progress: Callable[[float], None] | None = 
     )
 
 
-def _slope(x: np.ndarray, y: np.ndarray) -> float:
-    return float(np.polyfit(x, y, 1)[0])
+def _bytes_per_step(demo: Demo, name: str) -> int:
+    """The growth of a cell's cache per time step (exact: the cache is linear in T)."""
+    memory, lengths = demo.memory[name], demo.lengths
+    return int((memory[-1] - memory[0]) // (lengths[-1] - lengths[0]))
 
 
 def _first_window(demo: Demo, scale: float, below: float) -> int:
     return int(demo.windows[np.argmax(demo.error[scale] < below)])
 
 
+def _first_cosine_window(demo: Demo, scale: float, above: float) -> int:
+    return int(demo.windows[np.argmax(demo.cosine[scale] > above)])
+
+
+def numbers(demo: Demo) -> dict[str, Number]:
+    """The measured numbers the page, its captions and alt texts quote, by name (`{{ run.NAME }}`).
+
+    The gradients are deterministic for a seed, so only their last digits move with the machine;
+    the two agreement errors are rounding-level and differ from machine to machine (the page
+    states the bound that holds everywhere). The timings are wall-clock, this machine's and this
+    run's.
+    """
+    seed = f"seed {demo.seed}"
+    n, T = demo.per_step_norms, len(demo.per_step_norms)
+    small, large = min(SCALES), max(SCALES)
+    per_step = {name: _bytes_per_step(demo, name) for name in demo.memory}
+    mib = {name: float(m[-1]) / 2**20 for name, m in demo.memory.items()}
+    us = 1e6 * demo.seconds / demo.lengths
+    last_T = int(demo.lengths[-1])
+    timing = "wall-clock, best of 3: this machine's, and it varies from run to run"
+    return {
+        "sum_vs_engine": Number(
+            demo.sum_vs_engine, ".1e", f"{seed}, rounding error: differs from machine to machine"
+        ),
+        "sum_vs_numeric": Number(
+            demo.sum_vs_numeric, ".1e", f"{seed}, differs from machine to machine"
+        ),
+        "norm_last": Number(float(n[-1]), ".2g", f"{seed}, ‖∇W(t) L_T‖_F at t = {T}"),
+        "norm_mid": Number(float(n[T // 2 - 1]), ".1e", f"{seed}, ‖∇W(t) L_T‖_F at t = {T // 2}"),
+        "norm_t2": Number(float(n[1]), ".1e", f"{seed}, ‖∇W(t) L_T‖_F at t = 2"),
+        "norm_orders": Number(
+            float(np.log10(n[-1] / n[1])), ".0f", f"{seed}, log10 of the ratio t = {T} / t = 2"
+        ),
+        "contracting_cos_k1": Number(float(demo.cosine[small][0]), ".2f", f"{seed}, k = 1"),
+        "contracting_k_cos99": Number(
+            _first_cosine_window(demo, small, 0.99), "d", f"{seed}: first k with cosine > 0.99"
+        ),
+        "contracting_k_1pct": Number(
+            _first_window(demo, small, 0.01), "d", f"{seed}: first k with error < 1 %"
+        ),
+        "contracting_min_error": Number(
+            float(demo.error[small][:-1].min()), ".0e", f"{seed}: smallest error for k < T"
+        ),
+        "expanding_cos_k1": Number(float(demo.cosine[large][0]), ".2f", f"{seed}, k = 1"),
+        "expanding_cos_k10": Number(float(demo.cosine[large][9]), ".2f", f"{seed}, k = 10"),
+        "expanding_max_cos_k10": Number(
+            float(demo.cosine[large][:10].max()), ".2f", f"{seed}: largest cosine for k ≤ 10"
+        ),
+        "expanding_k_cos95": Number(
+            _first_cosine_window(demo, large, 0.95), "d", f"{seed}: first k with cosine > 0.95"
+        ),
+        "expanding_k_1pct": Number(
+            _first_window(demo, large, 0.01), "d", f"{seed}: first k with error < 1 %"
+        ),
+        "gru_bytes_per_step": Number(per_step["GRU"], ",d", "exact: the cache's growth per step"),
+        "lstm_bytes_per_step": Number(per_step["LSTM"], ",d", "exact: the cache's growth per step"),
+        "gru_over_rnn": Number(per_step["GRU"] / per_step["RNN"], ".1f", "exact ratio"),
+        "lstm_over_rnn": Number(per_step["LSTM"] / per_step["RNN"], ".1f", "exact ratio"),
+        "rnn_mib_last": Number(mib["RNN"], ".0f", f"exact, at T = {last_T}"),
+        "gru_mib_last": Number(mib["GRU"], ".0f", f"exact, at T = {last_T}"),
+        "lstm_mib_last": Number(mib["LSTM"], ".0f", f"exact, at T = {last_T}"),
+        "ms_first": Number(1e3 * float(demo.seconds[0]), ".2f", f"{timing}, T = {demo.lengths[0]}"),
+        "ms_last": Number(1e3 * float(demo.seconds[-1]), ".0f", f"{timing}, T = {last_T}"),
+        "us_per_step_first": Number(float(us[0]), ".0f", f"{timing}, T = {demo.lengths[0]}"),
+        "us_per_step_last": Number(float(us[-1]), ".0f", f"{timing}, T = {last_T}"),
+    }
+
+
 def summarize(demo: Demo) -> str:
     """The measured numbers, as plain text."""
-    n = demo.per_step_norms
+    q = numbers(demo)
+    n, T = demo.per_step_norms, len(demo.per_step_norms)
     B, H, D = MEMORY_SIZES["B"], MEMORY_SIZES["H"], MEMORY_SIZES["D"]
     lines = [
-        f"per-step contributions, tanh RNN H = 16, W = 0.9·Q, loss at the last of {len(n)} "
-        f"steps: ‖∇W(t)‖ = {n[-1]:.2e} at t = {len(n)}, {n[len(n) // 2 - 1]:.2e} at "
-        f"t = {len(n) // 2}, {n[1]:.2e} at t = 2, and exactly {n[0]:g} at t = 1 (h_0 = 0)",
-        f"sum over steps vs the engine's BPTT: relative error {demo.sum_vs_engine:.1e}; "
-        f"vs finite differences: {demo.sum_vs_numeric:.1e}",
+        f"per-step contributions, tanh RNN H = 16, W = 0.9·Q, loss at the last of {T} "
+        f"steps: ‖∇W(t)‖ = {q['norm_last']} at t = {T}, {q['norm_mid']} at t = {T // 2}, "
+        f"{q['norm_t2']} at t = 2 (about {q['norm_orders']} orders of magnitude below), and "
+        f"exactly {n[0]:g} at t = 1 (h_0 = 0)",
+        f"sum over steps vs the engine's BPTT: relative error {q['sum_vs_engine']}; "
+        f"vs finite differences: {q['sum_vs_numeric']}",
         f"truncated BPTT, loss at all {len(demo.windows)} steps, H = 16:",
     ]
+    small, large = min(SCALES), max(SCALES)
     for scale in SCALES:
         err, cos = demo.error[scale], demo.cosine[scale]
+        name = "contracting" if scale == small else "expanding"
         lines.append(
-            f"  W = {scale}·Q: k = 1: cosine {cos[0]:.3f}, error {err[0]:.2f}; "
+            f"  W = {scale}·Q: k = 1: cosine {q[f'{name}_cos_k1']}, error {err[0]:.2f}; "
             f"k = 10: cosine {cos[9]:.3f}, error {err[9]:.2e}; error < 1% from "
-            f"k = {_first_window(demo, scale, 0.01)}; k = T: error {err[-1]:.1e}"
+            f"k = {q[f'{name}_k_1pct']}; k = T: error {err[-1]:.1e}"
         )
-    per_step = {name: _slope(demo.lengths, m) for name, m in demo.memory.items()}
+    lines += [
+        f"  W = {small}·Q: cosine > 0.99 from k = {q['contracting_k_cos99']}; "
+        f"smallest error for k < T: {q['contracting_min_error']}",
+        f"  W = {large}·Q: cosine at k = 10: {q['expanding_cos_k10']}, largest for k ≤ 10: "
+        f"{q['expanding_max_cos_k10']}; cosine > 0.95 from k = {q['expanding_k_cos95']}",
+    ]
     lines.append(
         f"memory kept for the backward pass, B = {B}, H = {H}, D = {D}: "
-        + ", ".join(f"{name} {s:.0f} bytes/step" for name, s in per_step.items())
-        + f" (RNN: 8·B·(D + H) = {8 * B * (D + H)})"
+        f"RNN {_bytes_per_step(demo, 'RNN'):,d}, GRU {q['gru_bytes_per_step']}, "
+        f"LSTM {q['lstm_bytes_per_step']} bytes/step (RNN: 8·B·(D + H) = {8 * B * (D + H)}; "
+        f"GRU {q['gru_over_rnn']}×, LSTM {q['lstm_over_rnn']}× the RNN's); "
+        f"at T = {demo.lengths[-1]}: RNN {q['rnn_mib_last']}, GRU {q['gru_mib_last']}, "
+        f"LSTM {q['lstm_mib_last']} MiB"
     )
     lines.append(
-        f"RNN forward + backward (wall-clock, best of 3; varies run to run): "
-        f"{1e3 * demo.seconds[0]:.2f} ms at T = {demo.lengths[0]}, "
-        f"{1e3 * demo.seconds[-1]:.1f} ms at T = {demo.lengths[-1]}; per step: "
+        f"RNN forward + backward (wall-clock, best of 3; this machine, varies run to run): "
+        f"{q['ms_first']} ms at T = {demo.lengths[0]}, "
+        f"{q['ms_last']} ms at T = {demo.lengths[-1]}; per step: "
         + ", ".join(f"{1e6 * s / n:.0f}" for s, n in zip(demo.seconds, demo.lengths, strict=True))
         + " µs"
     )
@@ -368,20 +452,24 @@ FIGURES = (
         build=plot_per_step_contributions,
         alt="Bar chart on a log scale of the size of each step's contribution to the gradient "
         "of W, for steps 2 to 30 with the loss at step 30: the bars fall almost steadily from "
-        "about 0.5 at the last step to about 4e-7 at step 2, six orders of magnitude.",
+        "{{ run.norm_last }} at the last step to {{ run.norm_t2 }} at step 2, about "
+        "{{ run.norm_orders }} orders of magnitude.",
         caption="Each use of the shared W contributes one term to its gradient (tanh RNN, "
         "H = 16, W = 0.9·Q, loss at the last step; step 1's term is exactly 0 because it "
-        "multiplies h_0 = 0). The terms sum to the engine's BPTT gradient to rounding error, "
-        "and to a finite-difference gradient to better than 1e-9 (`dl500 run 6.6` prints both).",
+        "multiplies h_0 = 0). The terms sum to the engine's BPTT gradient to rounding error "
+        "(relative error {{ run.sum_vs_engine }} in this run; below 1e-12 on every machine), "
+        "and match a finite-difference gradient to {{ run.sum_vs_numeric }} (below 1e-9).",
     ),
     FigureSpec(
         name="truncated-bptt-bias",
         build=plot_truncated_bptt_bias,
         alt="Two panels against the truncation window k from 1 to 50. Left: cosine between the "
-        "truncated and the full gradient; for W = 0.9·Q it starts near 0.9 and exceeds 0.99 "
-        "from k = 4; for W = 2·Q it stays below 0.2 up to k = 11 and passes 0.95 only at "
-        "k = 21. Right: the relative error on a log scale, falling steadily to 1e-12 for 0.9·Q "
-        "but staying above 1% until k = 47 for 2·Q.",
+        "truncated and the full gradient; for W = 0.9·Q it starts at {{ run.contracting_cos_k1 }} "
+        "and exceeds 0.99 from k = {{ run.contracting_k_cos99 }}; for W = 2·Q it stays at most "
+        "{{ run.expanding_max_cos_k10 }} up to k = 10 and passes 0.95 only at "
+        "k = {{ run.expanding_k_cos95 }}. Right: the relative error on a log scale, falling "
+        "steadily to {{ run.contracting_min_error }} for 0.9·Q but staying above 1% until "
+        "k = {{ run.expanding_k_1pct }} for 2·Q.",
         caption="Truncated BPTT, each loss term backpropagated at most k steps, against full "
         "BPTT (T = 50, loss at every step). With contracting Jacobians a short window is "
         "nearly exact; with expanding ones the dropped long-range terms dominate and the "
@@ -392,12 +480,13 @@ FIGURES = (
         build=plot_memory_and_time_vs_length,
         alt="Line chart of the memory kept by the forward pass for the backward pass against "
         "the sequence length T from 25 to 1600, for an RNN, a GRU and an LSTM: three straight "
-        "lines through the origin, reaching about 28 MiB for the RNN, 128 MiB for the GRU and "
-        "178 MiB for the LSTM at T = 1600.",
+        "lines through the origin, reaching about {{ run.rnn_mib_last }} MiB for the RNN, "
+        "{{ run.gru_mib_last }} MiB for the GRU and {{ run.lstm_mib_last }} MiB for the LSTM "
+        "at T = 1600.",
         caption="What the forward pass keeps for the backward pass, measured as the bytes of "
-        "the arrays in its cache: linear in T for every cell. The time of one forward and "
-        "backward pass is linear in T too; it varies from run to run, so `dl500 run 6.6` prints "
-        "it instead of plotting it.",
+        "the arrays in its cache: linear in T for every cell. The work of one forward and "
+        "backward pass is linear in T too; its wall-clock time depends on the machine and "
+        "varies from run to run, so `dl500 run 6.6` prints it instead of plotting it.",
     ),
 )
 

@@ -40,6 +40,7 @@ from qa.core import optim
 from qa.core.tasks import ADDING_TRIVIAL_MSE
 from qa.experiments import cliff, clipping
 from qa.experiments._base import map_units
+from qa.numbers import Number
 from qa.viz import COLORS, new_figure
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ __all__ = [
     "cosine",
     "demonstrate",
     "finite_difference_slope",
+    "numbers",
     "sgd_step",
     "wall_scan",
 ]
@@ -238,6 +240,80 @@ def _relative_errors(demo: Demo) -> np.ndarray:
     return np.abs(demo.fd_grad - demo.grad) / np.abs(demo.grad)
 
 
+def _paired(demo: Demo) -> list[tuple[float, float]]:
+    """(plain jump, clipped jump) from the same parameters, at every spike of both runs."""
+    return [
+        (s["jump_plain"], s["jump_clipped"])
+        for r in demo.runs.values()
+        for s in r["spikes"]
+        if s.get("jump_plain") is not None and s.get("jump_clipped") is not None
+    ]
+
+
+def _side_outcome(run: dict) -> str:
+    """What became of an unclipped run at the large learning rate, in words."""
+    if run["diverged"]:
+        text = f"reached inf or NaN at update {run['steps_done'] + 1}"
+    else:
+        text = (
+            f"stayed finite for its {run['steps_done']} updates (largest batch loss "
+            f"{run['max_loss']:.2g})"
+        )
+    if run["w_zero_from"] is not None:
+        text += f"; from update {run['w_zero_from']} on the gradient of W, U and b was exactly zero"
+        if run["diverged"]:  # a long enough tail for the growth to settle
+            text += f" and ‖g‖ grew by ×{run['growth']:.2f} per update"
+    return text
+
+
+def numbers(demo: Demo) -> dict[str, Number]:
+    """The measured numbers the page and the figure texts quote (`{{ run.NAME }}`)."""
+    scan = np.abs(demo.grad)
+    i = int(scan.argmax())
+    (pb, pe, pg), (cb, ce, _) = demo.plain, demo.clipped
+    none, norm = demo.runs["none"], demo.runs["norm"]
+    paired = _paired(demo)
+    seed = f"seed {demo.seed}"
+    jumps = none["ordinary_jumps"]
+    side_plain, side_clip = demo.side["none"], demo.side["norm"]
+    median = float(np.median([p for p, _ in paired])) if paired else None
+    return {
+        "wall_width": Number(cliff.wall_width(demo.b, demo.loss), ".1e"),
+        "max_slope": Number(float(scan.max()), ".0f"),
+        "slope_ratio": Number(float(scan.max() / np.median(scan)), ".2g"),
+        "start_loss": Number(float(demo.loss[i]), ".3f"),
+        "fd_error": Number(float(np.median(_relative_errors(demo))), ".0e", "median over b"),
+        "plain_db": Number(pb - demo.start, ".1f"),
+        "plain_loss": Number(pe, ".3f"),
+        "plain_slope": Number(abs(pg), ".1e"),
+        "clipped_db": Number(cb - demo.start, ".2f"),
+        "clipped_loss": Number(ce, ".3f"),
+        "w_singular": Number(demo.w_singular, ".2f", seed),
+        "w_radius": Number(demo.w_radius, ".2f", seed),
+        "curvature": Number(max(r["head_curvature"] for r in demo.runs.values()), ".2f", seed),
+        "theta": Number(demo.theta, ".2f", seed),
+        "unclipped_test_mse": Number(none["test_mse"], ".3f", seed),
+        "clipped_test_mse": Number(norm["test_mse"], ".3f", seed),
+        "unclipped_spikes": Number(len(none["spikes"]), "d", seed),
+        "clipped_spikes": Number(len(norm["spikes"]), "d", seed),
+        "spikes": Number(len(paired), "d", f"{seed}, both runs"),
+        "plain_worse": Number(sum(p > c for p, c in paired), "d", f"{seed}, both runs"),
+        "plain_jump": Number(median, ".2f", f"{seed}, median over the spikes of both runs"),
+        "clipped_jump": Number(
+            float(np.median([c for _, c in paired])) if paired else None,
+            ".2f",
+            f"{seed}, median over the spikes of both runs",
+        ),
+        "ordinary_low": Number(min(jumps) if jumps else None, ".2f", seed),
+        "ordinary_high": Number(max(jumps) if jumps else None, ".2f", seed),
+        "clipped_fraction": Number(norm["clipped_fraction"], ".0%", seed),
+        "side_outcome": Number(_side_outcome(side_plain), about=seed),
+        "side_clipped_max_loss": Number(side_clip["max_loss"], ".3g", seed),
+        "side_clipped_curvature": Number(side_clip["head_curvature"], ".1f", seed),
+        "side_clipped_test_mse": Number(side_clip["test_mse"], ".3f", seed),
+    }
+
+
 def _pct(x: float) -> str:
     return f"{100 * x:.0f} %" if x >= 0.01 else f"{100 * x:.1f} %"
 
@@ -246,67 +322,57 @@ def _spike_line(run: dict) -> str:
     spikes = run["spikes"]
     if not spikes:
         return "no spike"
-    if len(spikes) == 1:
-        s = spikes[0]
-        sh = s["shares"]
-        return (
-            f"1 spike, at update {s['step']}: ‖g‖ = {s['norm']:.3g}, {s['ratio']:.0f}× the median "
-            f"of the 50 updates before; W holds {_pct(sh['W'])} of ‖g‖², U and b "
-            f"{_pct(sh['U'] + sh['b'])}, V and c {_pct(sh['head'])}; backward gain "
-            f"{s['gain']:.3g}; the validation loss ×{s['jump']:.2f} after the update; saturated "
-            f"units {100 * (s['sat_after'] - s['sat_before']):+.1f} percentage points"
-        )
     med = {k: float(np.median([s["shares"][k] for s in spikes])) for k in clipping.BLOCKS}
-    jumps = [s["jump"] for s in spikes if s["jump"] is not None]
+    plain = [s["jump_plain"] for s in spikes if s.get("jump_plain") is not None]
+    clip = [s["jump_clipped"] for s in spikes if s.get("jump_clipped") is not None]
     return (
-        f"{len(spikes)} spikes (updates {', '.join(str(s['step']) for s in spikes[:6])}"
+        f"{_count(len(spikes), 'spike')} (updates {', '.join(str(s['step']) for s in spikes[:6])}"
         f"{', …' if len(spikes) > 6 else ''}), up to {max(s['ratio'] for s in spikes):.0f}× the "
         f"running median; median shares of ‖g‖²: W {_pct(med['W'])}, U and b "
         f"{_pct(med['U'] + med['b'])}, V and c {_pct(med['head'])}; median backward gain "
-        f"{np.median([s['gain'] for s in spikes]):.3g}; the validation loss ×{min(jumps):.2f} "
-        f"to ×{max(jumps):.2f} after the update (median ×{np.median(jumps):.2f})"
+        f"{np.median([s['gain'] for s in spikes]):.3g}; from the same parameters, validation "
+        f"loss ×{np.median(plain):.2f} after a plain step, ×{np.median(clip):.2f} after a "
+        f"clipped one (medians)"
     )
 
 
 def summarize(demo: Demo) -> str:
     """The measured numbers, as plain text."""
-    scan = np.abs(demo.grad)
+    n = numbers(demo)
     rel = _relative_errors(demo)
-    width = cliff.wall_width(demo.b, demo.loss)
-    (pb, pe, pg), (cb, ce, _) = demo.plain, demo.clipped
-    i = int(scan.argmax())
     none, norm = demo.runs["none"], demo.runs["norm"]
     lines = [
         f"one-unit model, w = {CLIFF.scan_w:g}, b from {demo.b[0]:g} to {demo.b[-1]:g} "
-        f"({len(demo.b)} points): E changes by more than 0.3 within Δb = {width:.1e}; "
-        f"max |∂E/∂b| = {scan.max():.4g} at b = {demo.start:.5f}, "
-        f"{scan.max() / np.median(scan):.2g}× the median ({np.median(scan):.3g})",
+        f"({len(demo.b)} points): E changes by more than 0.3 within Δb = {n['wall_width']}; "
+        f"max |∂E/∂b| = {n['max_slope']} at b = {demo.start:.5f}, {n['slope_ratio']}× the "
+        f"median",
         f"  BPTT vs central differences (h = {FD_STEP:g}): median relative error "
-        f"{np.median(rel):.1e}, largest {rel.max():.1e} (at b = {demo.b[rel.argmax()]:.5f}, "
-        f"next to the wall)",
-        f"  one SGD step (η = {CLIFF_LR:g}) from the steepest point, b = {demo.start:.5f} "
-        f"(E = {demo.loss[i]:.3f}): unclipped Δb = {pb - demo.start:+.4g}, to E = {pe:.4f} "
-        f"where ∂E/∂b = {pg:.1e}; clipped at θ = {CLIFF_THETA:g}: Δb = {cb - demo.start:+.4g}, "
-        f"to E = {ce:.4f}",
+        f"{n['fd_error']}, largest {rel.max():.1e} (at b = {demo.b[rel.argmax()]:.5f}, next "
+        f"to the wall)",
+        f"  one SGD step (η = {CLIFF_LR:g}) from the steepest point (E = {n['start_loss']}): "
+        f"unclipped Δb = {n['plain_db']}, to E = {n['plain_loss']} where |∂E/∂b| = "
+        f"{n['plain_slope']}; clipped at θ = {CLIFF_THETA:g}: Δb = {n['clipped_db']}, to E = "
+        f"{n['clipped_loss']}",
         f"tanh RNN, adding T = {RUNS.seq_len}, H = {RUNS.hidden}, W ~ N(0, "
-        f"{RUNS.recurrent_scale:g}²/H) (σ_max(W) = {demo.w_singular:.2f}, spectral radius "
-        f"{demo.w_radius:.2f}), plain SGD η = {RUNS.lr:g}, batch {RUNS.batch}, {RUNS.steps} "
+        f"{RUNS.recurrent_scale:g}²/H) (σ_max(W) = {n['w_singular']}, spectral radius "
+        f"{n['w_radius']}), plain SGD η = {RUNS.lr:g}, batch {RUNS.batch}, {RUNS.steps} "
         f"updates, seed {demo.seed}:",
-        f"  read-out: η·λ_max of its Hessian ≤ "
-        f"{max(r['head_curvature'] for r in demo.runs.values()):.2f} on every batch (at most "
+        f"  read-out: η·λ_max of its Hessian ≤ {n['curvature']} on every batch (at most "
         f"η·2(H+1) = {RUNS.lr * clipping.readout_curvature_bound(RUNS.hidden):.2f} < 2): it "
         f"cannot blow up",
         f"  θ = {RUNS.threshold_multiple:g} × the mean ‖g‖ of the first "
-        f"{RUNS.calibration_steps} updates = {demo.theta:.3g}",
+        f"{RUNS.calibration_steps} updates = {n['theta']}",
         f"  no clipping: {_spike_line(none)}",
-        f"  norm clipping: clipped {_pct(norm['clipped_fraction'])} of the updates; "
-        f"{_spike_line(norm)}",
+        f"  norm clipping: clipped {n['clipped_fraction']} of the updates; {_spike_line(norm)}",
+        f"  at the {n['spikes']} spikes of both runs, from the same parameters: the plain step "
+        f"left the higher validation loss at {n['plain_worse']}; median ×{n['plain_jump']} "
+        f"(plain) vs ×{n['clipped_jump']} (clipped)",
         f"  other updates: backward gain ‖∂L/∂h₀‖/‖∂L/∂h_T‖ (median) {none['typical_gain']:.2g} "
         f"unclipped, {norm['typical_gain']:.2g} clipped; the validation loss after/before an "
         f"update, every {RUNS.val_every} updates of the unclipped run: "
-        f"×{min(none['ordinary_jumps']):.2f} to ×{max(none['ordinary_jumps']):.2f}",
+        f"×{n['ordinary_low']} to ×{n['ordinary_high']}",
         f"  test MSE after {RUNS.steps} updates (1/6 = {ADDING_TRIVIAL_MSE:.3f} for predicting "
-        f"1): {none['test_mse']:.3f} unclipped, {norm['test_mse']:.3f} clipped",
+        f"1): {n['unclipped_test_mse']} unclipped, {n['clipped_test_mse']} clipped",
     ]
     cos = none["cosines"]
     if cos["norm"]["n"]:
@@ -316,29 +382,14 @@ def summarize(demo: Demo) -> str:
             f"{cos['value']['min']:.2f}"
         )
     big, bound = RUNS.big_lr, clipping.readout_curvature_bound(RUNS.hidden)
-    lines.append(
+    lines += [
         f"the same at η = {big:g} (η·2(H+1) = {big * bound:.1f} > 2: the read-out's own step is "
-        f"unstable), {SIDE_STEPS} updates:"
-    )
-    plain, clip = demo.side["none"], demo.side["norm"]
-    text = "  no clipping: "
-    if plain["w_zero_from"] is not None:
-        text += (
-            f"∂L/∂W = 0 exactly from update {plain['w_zero_from']} on (every unit saturated); "
-            f"then ‖g‖ grows ×{plain['growth']:.2f} per update, |1 − η·2(H+1)| = "
-            f"{abs(1 - big * bound):.2f}, all of it in V and c; "
-        )
-    text += (
-        f"inf/NaN at update {plain['steps_done'] + 1}"
-        if plain["diverged"]
-        else f"largest batch loss {plain['max_loss']:.3g}"
-    )
-    lines.append(text)
-    lines.append(
-        f"  norm clipping: {'inf/NaN' if clip['diverged'] else 'finite'}, largest batch loss "
-        f"{clip['max_loss']:.3g}, η·λ_max up to {clip['head_curvature']:.1f}; test MSE "
-        f"{clip['test_mse']:.3f}"
-    )
+        f"unstable; |1 − η·2(H+1)| = {abs(1 - big * bound):.2f}), {SIDE_STEPS} updates:",
+        f"  no clipping: {n['side_outcome']}",
+        f"  norm clipping: {'inf/NaN' if demo.side['norm']['diverged'] else 'finite'}, largest "
+        f"batch loss {n['side_clipped_max_loss']}, η·λ_max up to "
+        f"{n['side_clipped_curvature']}; test MSE {n['side_clipped_test_mse']}",
+    ]
     return "\n".join(lines)
 
 
@@ -451,19 +502,23 @@ def plot_loss_with_and_without_clipping(demo: Demo) -> Figure:
     ax.set_title("Loss: batch mean of 50 (lines), validation (dots)")
     ax.legend(loc="upper right", fontsize="small")
     ax.annotate("| spikes", (RUNS.steps, 0.032), ha="right", va="center", fontsize="small")
+    paired = _paired(demo)
     groups = [
         ("other\nupdates", demo.runs["none"]["ordinary_jumps"], COLORS["grey"]),
-        ("spikes,\nunclipped", [s["jump"] for s in demo.runs["none"]["spikes"]], COLORS["red"]),
-        ("spikes,\nclipped", [s["jump"] for s in demo.runs["norm"]["spikes"]], COLORS["blue"]),
+        ("spikes:\nplain step", [p for p, _ in paired], COLORS["red"]),
+        ("spikes:\nclipped step", [c for _, c in paired], COLORS["blue"]),
     ]
     for k, (_, values, color) in enumerate(groups):
         values = np.array([v for v in values if v is not None], dtype=float)
         spread_x = np.linspace(-0.2, 0.2, len(values)) if len(values) > 1 else np.zeros(len(values))
         ax2.plot(k + spread_x, values, "o", color=color, ms=4, alpha=0.8)
+    for k, (p, c) in enumerate(paired):  # each spike's two steps, joined
+        x = np.linspace(-0.2, 0.2, len(paired))[k] if len(paired) > 1 else 0.0
+        ax2.plot([1 + x, 2 + x], [p, c], color=COLORS["grey"], lw=0.4, alpha=0.6)
     ax2.axhline(1, color=COLORS["black"], lw=0.8)
     ax2.set_xticks(range(len(groups)), [g[0] for g in groups])
-    ax2.set(xlim=(-0.6, len(groups) - 0.4), ylabel="validation loss after / before")
-    ax2.set_title("One update's effect")
+    ax2.set(xlim=(-0.6, len(groups) - 0.4), yscale="log", ylabel="validation loss after / before")
+    ax2.set_title("One step's effect")
     return fig
 
 
@@ -550,15 +605,15 @@ FIGURES = (
     FigureSpec(
         name="cliff",
         build=plot_cliff,
-        alt="Two panels sharing the b axis from -2.72 to -2.58. Top: the loss is flat near 0.34, "
-        "then drops to almost 0 within a fraction of a thousandth of b at about -2.612 and "
-        "rises slowly to 0.015; a green arrow shows the clipped step from the steepest point of "
-        "the wall landing just past it near 0.01; a red arrow leaves the chart to the right, "
-        "for the unclipped step of about +57 in b. Bottom: the gradient magnitude on a log "
-        "scale, about 0.2 on both sides and a spike to about 6000 at the wall; "
-        "finite-difference circles lie on the line.",
+        alt="Two panels sharing the b axis from -2.72 to -2.58. Top: the loss is flat at about "
+        "0.34, then drops to almost 0 within Δb = {{ run.wall_width }} at about b = -2.612 and "
+        "rises slowly afterwards; a green arrow shows the clipped step from the steepest point "
+        "of the wall landing just past it, at a loss of {{ run.clipped_loss }}; a red arrow "
+        "leaves the chart to the right, for the unclipped step of {{ run.plain_db }} in b. "
+        "Bottom: the gradient magnitude on a log scale, low on both sides and a spike to "
+        "{{ run.max_slope }} at the wall; finite-difference circles lie on the line.",
         caption="Pascanu et al.'s one-unit model across its wall. The gradient at the wall is "
-        "tens of thousands of times its median on this scan; an ordinary step from its steepest "
+        "{{ run.slope_ratio }} times its median on this scan; an ordinary step from its steepest "
         "point throws b to a flat plateau far away, the clipped step lands at the bottom of the "
         "wall. Gradients by BPTT; circles: central differences.",
     ),
@@ -566,49 +621,50 @@ FIGURES = (
         name="loss-with-and-without-clipping",
         build=plot_loss_with_and_without_clipping,
         alt="Two panels. Left: the loss of the two runs over 1500 updates, as 50-update means of "
-        "the batch loss (red-orange line: no clipping; blue line: norm clipping at θ = 2.22) "
-        "and validation losses every 100 updates (dots). Both fall from about 0.4 to the dashed "
-        "1/6 line within about 100 updates and then wander together between about 0.16 and "
-        "0.2. Short ticks near the bottom mark the gradient spikes: one in the unclipped run, "
-        "at update 444, and eleven in the clipped run. Right: the validation loss after an "
-        "update divided by the loss before it. For fifteen other updates of the unclipped run "
-        "(grey) it lies between 0.87 and 1.13; at the unclipped spike it is 1.31; at the eleven "
-        "clipped spikes it lies between 0.94 and 1.01.",
+        "the batch loss (red-orange line: no clipping; blue line: norm clipping at θ = "
+        "{{ run.theta }}) and validation losses every 100 updates (dots). Both fall from about "
+        "0.4 to near the dashed 1/6 line within the first hundred updates and then stay close "
+        "to it. Short ticks near the bottom mark the gradient spikes: "
+        "{{ run.unclipped_spikes }} in the unclipped run and {{ run.clipped_spikes }} in the "
+        "clipped run. Right, on a log scale: the validation loss after a step divided by the "
+        "loss before it. For other updates of the unclipped run (grey) it lies between "
+        "{{ run.ordinary_low }} and {{ run.ordinary_high }}. At each of the {{ run.spikes }} "
+        "spikes, two steps are taken from the same parameters: the plain step (red, median "
+        "{{ run.plain_jump }}) and the clipped step (blue, median {{ run.clipped_jump }}), "
+        "joined by a grey line.",
         caption="A tanh RNN with a large recurrent matrix trained by plain SGD on the adding "
         "problem (T = 50, seed 0), without and with norm clipping, at a learning rate its "
-        "read-out tolerates. Nothing blows up at this scale: the one unclipped spike raised the "
-        "validation loss by 31 %, more than any of the other updates sampled, while the clipped "
-        "steps at eleven spikes, some far larger, changed it by at most 6 %. Neither run learns "
-        "the task in 1500 updates.",
+        "read-out tolerates. Nothing blows up at this scale, and neither run learns the task in "
+        "1500 updates. At a spike, a plain step and a clipped step from the same parameters "
+        "show what clipping changes: the plain step left the higher loss at "
+        "{{ run.plain_worse }} of the {{ run.spikes }} spikes.",
     ),
     FigureSpec(
         name="gradient-norm-trace",
         build=plot_gradient_norm_trace,
         alt="Two log-scale panels of the gradient norm before clipping at each of 1500 updates, "
-        "with the threshold θ = 2.22 dashed and, in grey, ten times the median of the 50 norms "
-        "before each update (about 6 to 12). Left, no clipping: the norm stays between about "
-        "0.1 and 3 except for one circled spike to 19 at update 444. Right, norm clipping: the "
-        "same band, with eleven circled spikes from about 8 to 520, the two largest at updates "
-        "485 and 707.",
+        "with the threshold θ = {{ run.theta }} dashed and, in grey, ten times the median of the "
+        "50 norms before each update. Left, no clipping, with {{ run.unclipped_spikes }} "
+        "circled spikes; right, norm clipping, with {{ run.clipped_spikes }} circled spikes. "
+        "Between spikes the norm stays in a band about an order of magnitude wide.",
         caption="The gradient norm before clipping, same runs. A spike is an update whose norm "
         "is at least ten times the median of the 50 before it (grey line). Clipping rescales "
-        "every update above θ, spikes included; here that is 3 % of the updates, so it acts as "
-        "a guard, not on every step. It does not stop spikes from occurring.",
+        "every update above θ, spikes included; here that is {{ run.clipped_fraction }} of the "
+        "updates, so it acts as a guard, not on every step. It does not stop spikes from "
+        "occurring.",
     ),
     FigureSpec(
         name="large-learning-rate",
         build=plot_large_learning_rate,
-        alt="The gradient norm on a log scale over 400 updates at learning rate 0.1. The "
-        "unclipped run (red-orange) jumps to between about 10^3 and 10^7 within the first 15 "
-        "updates; from update 21, marked by a dotted line where the gradient of W becomes "
-        "exactly zero, it rises in a straight line parallel to a dashed reference slope of 5.6 "
-        "per update, to above 10^150, and stops at inf or NaN at update 216. The clipped run "
-        "(blue) stays between about 0.2 and 12 for all 400 updates.",
+        alt="The gradient norm on a log scale over at most 400 updates at learning rate 0.1, "
+        "without clipping (red-orange) and with it (blue). The unclipped run "
+        "{{ run.side_outcome }}. The clipped run stays finite, its largest batch loss "
+        "{{ run.side_clipped_max_loss }}.",
         caption="Not every blow-up is an exploding gradient. At η = 0.1 the read-out's own "
-        "step is unstable: η·2(H + 1) = 6.6 > 2. The first large steps saturate every unit, "
-        "W, U and b then get no gradient at all, and what grows is the read-out's error, "
-        "multiplied by 1 − η·2(H + 1) = −5.6 at every update. Clipping keeps this run finite "
-        "as well, which says nothing about the recurrence.",
+        "step is unstable: η·2(H + 1) = 6.6 > 2. Once every unit saturates, W, U and b get no "
+        "gradient at all, and what grows is the read-out's error, multiplied by "
+        "1 − η·2(H + 1) = −5.6 at every update. Clipping keeps such a run finite as well, "
+        "which says nothing about the recurrence.",
     ),
 )
 

@@ -31,12 +31,21 @@ from qa.answers import FigureSpec
 from qa.core import init, losses, optim, output, rnn, tasks
 from qa.core.model import SequenceModel
 from qa.core.train import train
+from qa.numbers import Number
 from qa.viz import COLORS, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["Demo", "ForwardPass", "demonstrate", "forward_pass", "parameter_count", "sequence_loss"]
+__all__ = [
+    "Demo",
+    "ForwardPass",
+    "demonstrate",
+    "forward_pass",
+    "numbers",
+    "parameter_count",
+    "sequence_loss",
+]
 
 SEED = 0
 HIDDEN = 16
@@ -244,21 +253,52 @@ def _branch_memory(states: np.ndarray, strings: list[str]) -> tuple[float, float
     return unit, readout
 
 
+def numbers(demo: Demo) -> dict[str, Number]:
+    """The measured numbers the page quotes, by name (`{{ run.NAME }}`)."""
+    seed = f"seed {demo.seed}"
+    return {
+        "start_loss": Number(float(demo.eval_losses[0]), ".3f", f"{seed}, before training"),
+        "end_loss": Number(float(demo.eval_losses[-1]), ".3f", f"{seed}, after {STEPS} steps"),
+        "floor": Number(demo.floor, ".3f", "exact, from the grammar, on the held-out strings"),
+        "loss_at_500": Number(_loss_at(demo, 500), ".3f", f"{seed}, after 500 steps"),
+        "choice_accuracy": Number(demo.choice_accuracy, ".1%", seed),
+        "repeat_probability": Number(
+            _repeat_probability(demo), ".1%", f"{seed}, second-to-last step of the string shown"
+        ),
+        "best_unit": Number(demo.best_unit_accuracy, ".1%", seed),
+        "linear_readout": Number(demo.linear_readout_accuracy, ".1%", seed),
+        "string": Number(demo.string, about=f"{seed}: the held-out string shown"),
+    }
+
+
+def _loss_at(demo: Demo, step: int) -> float:
+    """The held-out loss measured at `step` (a multiple of the evaluation interval)."""
+    return float(demo.eval_losses[list(demo.eval_steps).index(step)])
+
+
+def _repeat_probability(demo: Demo) -> float:
+    """ŷ of the right symbol (the string's second) where it must come back, after the inner E."""
+    return float(demo.probs[-2, SYMBOLS.index(demo.string[1])])
+
+
 def summarize(demo: Demo) -> str:
     """The measured numbers, as plain text."""
+    n = numbers(demo)
     return "\n".join(
         [
             f"tanh RNN, H = {HIDDEN} ({parameter_count(7, HIDDEN, 7)} parameters), "
             f"{len(demo.train_losses)} Adam steps",
-            f"held-out cross-entropy per symbol: {demo.eval_losses[0]:.3f} at the start -> "
-            f"{demo.eval_losses[-1]:.3f} at the end",
-            f"best achievable (the grammar's own entropy on these strings): {demo.floor:.3f}",
+            f"held-out cross-entropy per symbol: {n['start_loss']} at the start -> "
+            f"{n['end_loss']} at the end",
+            f"best achievable (the grammar's own entropy on these strings): {n['floor']}",
+            f"held-out cross-entropy per symbol after 500 steps: {n['loss_at_500']}",
             f"steps where the top predictions are exactly the grammatical next symbols: "
-            f"{demo.choice_accuracy:.1%}",
+            f"{n['choice_accuracy']}",
+            f"probability of the right T/P where it must be repeated, on the string shown: "
+            f"{n['repeat_probability']}",
             f"branch (T or P) read from h_t inside the embedded string: best single unit "
-            f"{demo.best_unit_accuracy:.1%}, "
-            f"linear read-out of all units {demo.linear_readout_accuracy:.1%}",
-            f"string shown in the figures: {demo.string}",
+            f"{n['best_unit']}, linear read-out of all units {n['linear_readout']}",
+            f"string shown in the figures: {n['string']}",
         ]
     )
 
@@ -344,8 +384,9 @@ FIGURES = (
         alt="Heatmap of the 16 hidden units (rows) over the steps of the same string "
         "(columns), values between -1 and 1, many of them near -1 or 1.",
         caption="The hidden state along the same string: the network's whole memory of the "
-        "past. No single unit stores the branch (T or P) that must be repeated at the end; a "
-        "linear read-out of all 16 recovers it (`dl500 run 6.8` prints how often).",
+        "past. No single unit stores the branch (T or P) that must be repeated at the end: the "
+        "best one's sign gives it {{ run.best_unit }} of the time, a linear read-out of all 16 "
+        "units {{ run.linear_readout }}.",
     ),
 )
 

@@ -39,6 +39,7 @@ import numpy as np
 from qa.answers import FigureSpec
 from qa.core import init, losses, output, rnn, unroll
 from qa.core.gradcheck import numerical_gradient, rel_error
+from qa.numbers import Number
 from qa.viz import COLORS, new_figure
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ __all__ = [
     "card_naive_jacobian_count",
     "card_scalar_linear_bptt",
     "demonstrate",
+    "numbers",
     "output_error",
     "parameter_gradients",
     "state_gradients",
@@ -400,20 +402,61 @@ def demonstrate(seed: int = SEED, *, progress: Callable[[float], None] | None = 
     return Demo(seed, errors, norms, numeric_norms, term_errors, vs_engine)
 
 
+def numbers(demo: Demo) -> dict[str, Number]:
+    """The measured numbers the page, its captions and alt texts quote, by name (`{{ run.NAME }}`).
+
+    The errors of a correct gradient are rounding and finite-difference error: their digits
+    differ from machine to machine, and the page states the bounds that hold everywhere. The
+    errors of the wrong variants and the sizes of the terms move only in their last digits.
+    """
+    seed = f"seed {demo.seed}"
+    varies = "differs from machine to machine"
+    correct = list(demo.errors["correct"].values())
+    wrong = [demo.errors[v][p] for v in VARIANTS if v != "correct" for p in ("U", "W", "b")]
+    T = len(demo.term_norms)
+    return {
+        "correct_min_error": Number(
+            min(correct), ".1e", f"{seed}, smallest over U, W, b, V, c; {varies}"
+        ),
+        "correct_max_error": Number(
+            max(correct), ".1e", f"{seed}, largest over U, W, b, V, c; {varies}"
+        ),
+        "wrong_min_error": Number(
+            min(wrong), ".2g", f"{seed}, smallest over the mistakes in U, W, b"
+        ),
+        "wrong_max_error": Number(
+            max(wrong), ".2g", f"{seed}, largest over the mistakes in U, W, b"
+        ),
+        "term_error_max": Number(
+            float(demo.term_errors.max()), ".1e", f"{seed}, largest over k = 1..{T}; {varies}"
+        ),
+        "terms_vs_engine": Number(demo.terms_vs_engine, ".1e", f"{seed}, rounding error; {varies}"),
+        "term_norm_last": Number(
+            float(demo.term_norms[-1]), ".3g", f"{seed}, ‖term_k‖_F at k = {T}"
+        ),
+        "term_norm_first": Number(float(demo.term_norms[0]), ".1e", f"{seed}, ‖term_k‖_F at k = 1"),
+    }
+
+
 def summarize(demo: Demo) -> str:
     """The measured numbers, as plain text."""
+    q = numbers(demo)
     lines = ["‖BPTT − finite differences‖ / ‖finite differences‖ (central, step 1e-5):"]
     for variant, label in VARIANTS.items():
         errs = ", ".join(f"{p} {demo.errors[variant][p]:.1e}" for p in PARAMS)
         lines.append(f"  {label:>32}: {errs}")
+    lines += [
+        f"  correct BPTT: from {q['correct_min_error']} to {q['correct_max_error']} "
+        f"(tolerance {TOLERANCE:g}); the mistakes in U, W, b: from {q['wrong_min_error']} to "
+        f"{q['wrong_max_error']}",
+    ]
     T = len(demo.term_norms)
     lines += [
-        f"unrolled terms of ∂L_T/∂W, T = {T}, W = 0.9·Q: ‖term_k‖ = {demo.term_norms[-1]:.2e} "
-        f"(k = {T}) ... {demo.term_norms[0]:.2e} (k = 1)",
+        f"unrolled terms of ∂L_T/∂W, T = {T}, W = 0.9·Q: ‖term_k‖ = {q['term_norm_last']} "
+        f"(k = {T}) ... {q['term_norm_first']} (k = 1)",
         f"  each against a finite difference on its own copy W^(k): relative error at most "
-        f"{demo.term_errors.max():.1e}",
-        f"  sum of the {T} terms against the engine's BPTT: relative error "
-        f"{demo.terms_vs_engine:.1e}",
+        f"{q['term_error_max']}",
+        f"  sum of the {T} terms against the engine's BPTT: relative error {q['terms_vs_engine']}",
     ]
     return "\n".join(lines)
 
@@ -469,9 +512,11 @@ FIGURES = (
         name="finite-difference-check",
         build=plot_finite_difference_check,
         alt="Grouped bar chart on a log scale of the relative error between BPTT gradients and "
-        "central finite differences for U, W, b, V and c. Correct BPTT is near 1e-10, far below "
-        "the dashed tolerance of 1e-6, for every parameter. The three mistakes are between 0.2 "
-        "and 3 for U, W and b, and exactly at the level of the correct derivation for V and c.",
+        "central finite differences for U, W, b, V and c. Correct BPTT is between "
+        "{{ run.correct_min_error }} and {{ run.correct_max_error }}, far below the dashed "
+        "tolerance of 1e-6, for every parameter. The three mistakes are between "
+        "{{ run.wrong_min_error }} and {{ run.wrong_max_error }} for U, W and b, and exactly at "
+        "the level of the correct derivation for V and c.",
         caption="The five steps agree with central finite differences in every parameter. Each "
         "kept mistake (mis-ordered Jacobian, missing tanh derivative, total derivative used as "
         "the immediate one) fails in U, W and b, the parameters whose gradients pass through "
@@ -482,8 +527,8 @@ FIGURES = (
         build=plot_term_by_term_check,
         alt="Top: the norm of each term k = 1 to 12 of the unrolled gradient on a log scale, "
         "analytic circles and finite-difference crosses on top of each other, falling from "
-        "about 1 at k = 12 to about 4e-3 at k = 1. Bottom: their relative error, below 1e-9 "
-        "at every k.",
+        "{{ run.term_norm_last }} at k = 12 to {{ run.term_norm_first }} at k = 1. Bottom: "
+        "their relative error, at most {{ run.term_error_max }} (below 1e-8 on every machine).",
         caption="Each term of the unrolled sum equals a finite difference in which only the "
         "copy of W used at step k is perturbed: the last factor of each term is the immediate "
         "derivative. The terms shrink with the distance T − k, the subject of 6.9b.",

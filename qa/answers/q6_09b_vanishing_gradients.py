@@ -35,6 +35,7 @@ import numpy as np
 from qa.answers import FigureSpec
 from qa.core import activations, init, losses, output, rnn, unroll
 from qa.core.activations import GAMMA
+from qa.numbers import Number
 from qa.viz import COLORS, new_figure
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ __all__ = [
     "derivative_curves",
     "gradient_share_by_distance",
     "jacobian_product_norms",
+    "numbers",
 ]
 
 SEED = 0
@@ -208,27 +210,62 @@ def _first_below(share: np.ndarray, level: float) -> int:
     return int(np.argmax(share < level))
 
 
+_KEY = {0.5: "05", 1.0: "1", 1.5: "15", 3.0: "3"}  # multiple of 1/γ or s -> name suffix
+
+
+def numbers(demo: Demo) -> dict[str, Number]:
+    """The measured numbers the page, its captions and alt texts quote, by name (`{{ run.NAME }}`).
+
+    Nothing is trained: every number is an exact product of Jacobians (or a gradient) of a random
+    network drawn from the seed, so another machine moves it only at rounding level, except
+    for the chaotic tanh network at 3/γ, whose last digits it can move a little more.
+    """
+    seed = f"seed {demo.seed}"
+    out = {
+        "d_tanh_5": Number(float(demo.curves["d_tanh"][0]), ".2g", "tanh′ at |x| = 5"),
+        "d_sigmoid_5": Number(float(demo.curves["d_sigmoid"][0]), ".2g", "sigmoid′ at |x| = 5"),
+        "worst_bound_ratio": Number(
+            _worst_bound_ratio(demo),
+            ".7f",
+            f"{seed}: largest ‖∂h_t/∂h_0‖₂ / (γs)^t over all t and the eight networks",
+        ),
+    }
+    for (activation, m), norms in demo.norms.items():
+        out[f"{activation}_{_KEY[m]}_end"] = Number(
+            float(norms[-1]),
+            ".2g",
+            f"{seed}: ‖∂h_{STEPS}/∂h_0‖₂ of the {activation} network with s = {m:g}/γ",
+        )
+    for s, share in demo.share.items():
+        out[f"share_below_{_KEY[s]}"] = Number(
+            _first_below(share, 0.01),
+            "d",
+            f"{seed}: the smallest d from which terms at distance ≥ d carry under 1 % of the "
+            f"gradient, W = {s:g}·Q",
+        )
+    return out
+
+
 def summarize(demo: Demo) -> str:
     """The measured numbers, as plain text."""
+    n = numbers(demo)
     lines = [
         "max of sigmoid′ and tanh′ on [-5, 5]: "
         f"{demo.curves['d_sigmoid'].max():.4f} and {demo.curves['d_tanh'].max():.4f} (at x = 0); "
-        f"at |x| = 5: {demo.curves['d_sigmoid'][0]:.4f} and {demo.curves['d_tanh'][0]:.5f}",
+        f"at |x| = 5: {n['d_sigmoid_5']} and {n['d_tanh_5']}",
         f"‖∂h_t/∂h_0‖₂ for W = s·Q, H = {HIDDEN} (bound (γs)^t):",
     ]
-    for (activation, m), n in demo.norms.items():
+    for (activation, m), norms in demo.norms.items():
         lines.append(
-            f"  {activation:>7}, s = {m:g}/γ: t = 10: {n[9]:.1e}, t = {STEPS}: {n[-1]:.1e} "
-            f"(bound {m**STEPS:.1e})"
+            f"  {activation:>7}, s = {m:g}/γ: t = 10: {norms[9]:.1e}, "
+            f"t = {STEPS}: {n[f'{activation}_{_KEY[m]}_end']} (bound {m**STEPS:.1e})"
         )
-    lines.append(
-        f"  largest ‖∂h_t/∂h_0‖ / bound over all t and networks: {_worst_bound_ratio(demo):.7f}"
-    )
+    lines.append(f"  largest ‖∂h_t/∂h_0‖ / bound over all t and networks: {n['worst_bound_ratio']}")
     lines.append("share of ∇_W L_T from terms at distance ≥ d (tanh, W = s·Q):")
     for s, share in demo.share.items():
         lines.append(
             f"  s = {s:g}: d ≥ 5: {share[5]:.1e}, d ≥ 10: {share[10]:.1e}, d ≥ 20: "
-            f"{share[20]:.1e}; below 1% from d = {_first_below(share, 0.01)}"
+            f"{share[20]:.1e}; below 1% from d = {n[f'share_below_{_KEY[s]}']}"
         )
     return "\n".join(lines)
 
@@ -306,9 +343,10 @@ FIGURES = (
         "product against t from 1 to 60, for W scaled to 0.5, 1, 1.5 and 3 times 1/γ, with "
         "the bound (γs)^t dashed. Every curve stays below its dashed line. At 0.5/γ the curves "
         "fall even faster than their bound; at 1/γ the bound is flat at 1 but the curves fall "
-        "to about 1e-12; at 1.5/γ the bound grows to 1e10 while the curves end below 1e-2; at "
-        "3/γ the curves grow, to about 4e6 (tanh) and 1e4 (sigmoid), far below the bound of "
-        "4e28.",
+        "to {{ run.tanh_1_end }} (tanh) and {{ run.sigmoid_1_end }} (sigmoid); at 1.5/γ the "
+        "bound grows to 4e10 while the curves end at {{ run.tanh_15_end }} and "
+        "{{ run.sigmoid_15_end }}; at 3/γ the curves grow, to {{ run.tanh_3_end }} (tanh) and "
+        "{{ run.sigmoid_3_end }} (sigmoid), far below the bound of 4e28.",
         caption="Exact Jacobian products of random RNNs with W = s·Q. The bound always holds, "
         "and below s = 1/γ it forces the products to vanish. Above it they may grow or not: at "
         "1.5/γ saturation still makes them vanish, which is why σ_max > 1/γ is only necessary "
@@ -319,8 +357,9 @@ FIGURES = (
         build=plot_gradient_share_by_distance,
         alt="Log-scale line chart of the share of the gradient of W that comes from terms at "
         "distance d or more, against d from 0 to 58, for W = 0.5·Q, 1·Q and 1.5·Q. All start "
-        "at 1 and fall roughly exponentially: the share is below 1% from d = 5 for 0.5·Q, from "
-        "d = 12 for 1·Q, and only from d = 30 for 1.5·Q.",
+        "at 1 and fall roughly exponentially: the share is below 1 % from "
+        "d = {{ run.share_below_05 }} for 0.5·Q, from d = {{ run.share_below_1 }} for 1·Q, and "
+        "only from d = {{ run.share_below_15 }} for 1.5·Q.",
         caption="Split by distance, the gradient of W is made almost entirely of short-range "
         "terms when the Jacobians contract: the learning signal for long-range dependencies "
         "vanishes while the gradient itself does not.",

@@ -44,6 +44,7 @@ from qa.core.activations import derivative_from_output
 from qa.experiments import normalization, vanishing_at_init
 from qa.experiments._base import map_units
 from qa.experiments._training import MODEL_LABELS, RunSpec, init_params, train_adding
+from qa.numbers import Number
 from qa.viz import COLORS, new_figure
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ __all__ = [
     "expected_tanh_slope",
     "gradient_ratio",
     "monte_carlo_tanh_slope",
+    "numbers",
     "parameter_count",
 ]
 
@@ -86,6 +88,11 @@ REMEDIES: dict[str, dict[str, Any]] = {
     "gru": {"hidden": 18, "lr": 3e-3},
 }
 TRIVIAL_MSE = tasks.ADDING_TRIVIAL_MSE
+# A run has left the 1/6 baseline where its smoothed batch MSE (the plotted curve) first falls
+# below this: far outside the batch noise of a network that predicts about 1 (tanh RNN: 0.15 to
+# 0.19 over the second half of training).
+LEFT_BASELINE = 0.1
+LATE_STEPS = 200  # "late in training": the last 200 steps
 
 
 def gradient_ratio(
@@ -229,42 +236,137 @@ def demonstrate(seed: int = SEED, *, progress: Callable[[float], None] | None = 
     return Demo(seed, ratios, SIGMAS.copy(), slopes, mc, runs)
 
 
-def _fmt_ratios(values: np.ndarray) -> str:
-    return ", ".join(f"{v:.1e}" for v in values)
+def _ratio_spec(model: str) -> str:
+    return ".2f" if model == "irnn" else ".1e"
+
+
+def _smoothed_curve(run: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, smoothed batch MSE) of a training run, as the figure plots them."""
+    loss = _smooth(run["loss"])
+    return np.linspace(0, run["steps_done"], len(loss) + 1)[1:], loss
+
+
+def _left_baseline_at(run: dict) -> int | None:
+    """The first plotted step whose smoothed batch MSE is below `LEFT_BASELINE` (None: never)."""
+    steps, loss = _smoothed_curve(run)
+    below = np.flatnonzero(loss < LEFT_BASELINE)
+    return round(float(steps[below[0]])) if below.size else None
+
+
+def _late_losses(runs: list[dict]) -> np.ndarray:
+    """The smoothed batch MSEs of `runs` over their last `LATE_STEPS` steps, pooled."""
+    parts = []
+    for run in runs:
+        steps, loss = _smoothed_curve(run)
+        parts.append(loss[steps > run["steps_done"] - LATE_STEPS])
+    return np.concatenate(parts)
+
+
+def numbers(demo: Demo) -> dict[str, Number]:
+    """The measured numbers the page, its captions and alt texts quote, by name (`{{ run.NAME }}`).
+
+    Gradient ratios at initialisation (`ratio_<model>_min`, `_max` over the seeds; no training,
+    so a machine moves only their last digits), the expected tanh slope (`slope_*`, quadrature),
+    parameter counts (`params_*`, exact) and, per training run on the adding problem, its test
+    MSE (`mse_<model>_<i>`) and the step where it left the baseline (`left_<model>_<i>`). Those
+    two come from 800 steps of training, whose trajectory another machine can change.
+    """
+    s = demo.seed
+    seeds = f"seeds {s}–{s + RATIO_SEEDS - 1}, at initialisation"
+    out: dict[str, Number] = {}
+    for m, r in demo.ratios.items():
+        spec = _ratio_spec(m)
+        out[f"ratio_{m}_min"] = Number(float(r.min()), spec, f"lowest of {seeds}")
+        out[f"ratio_{m}_max"] = Number(float(r.max()), spec, f"highest of {seeds}")
+    orders = np.log10(demo.ratios["lstm"] / demo.ratios["lstm_fb0"])
+    per_seed = f"{seeds}: log10 of the LSTM's ratio with forget bias 1 over bias 0, seed by seed"
+    out["lstm_bias_orders_min"] = Number(float(orders.min()), ".1f", f"lowest of {per_seed}")
+    out["lstm_bias_orders_max"] = Number(float(orders.max()), ".1f", f"highest of {per_seed}")
+
+    quadrature = "E[tanh′(x)], x ~ N(0, s²), by Gauss–Hermite quadrature"
+    out["slope_01"] = Number(expected_tanh_slope(0.1), ".3f", f"{quadrature}, s = 0.1")
+    out["slope_01_share"] = Number(expected_tanh_slope(0.1), ".0%", f"{quadrature}, s = 0.1")
+    out["slope_1"] = Number(expected_tanh_slope(1.0), ".3f", f"{quadrature}, s = 1")
+    out["slope_1_share"] = Number(expected_tanh_slope(1.0), ".0%", f"{quadrature}, s = 1")
+    out["slope_4"] = Number(expected_tanh_slope(4.0), ".2f", f"{quadrature}, s = 4")
+    quadrature_at = np.array([expected_tanh_slope(x) for x in MC_SIGMAS])
+    out["mc_error"] = Number(
+        float(np.max(np.abs(demo.mc_slopes - quadrature_at))),
+        ".1e",
+        f"largest |Monte Carlo − quadrature| over {len(MC_SIGMAS)} spreads, "
+        f"{MC_SAMPLES:,} samples each, seed {s}",
+    )
+
+    sizes = {m: runs[0]["parameters"] for m, runs in demo.runs.items()}
+    for m, p in sizes.items():
+        out[f"params_{m}"] = Number(p, ",d", "exact, from the sizes, with the read-out")
+    out["params_min"] = Number(min(sizes.values()), ",d", "exact: the smallest of the four")
+    out["params_max"] = Number(max(sizes.values()), ",d", "exact: the largest of the four")
+
+    trained = f"after {STEPS} training steps; another machine can end elsewhere"
+    for m, runs in demo.runs.items():
+        for i, r in enumerate(runs):
+            run = f"seed {s + i}"
+            out[f"mse_{m}_{i}"] = Number(r["test_mse"], ".2g", f"{run}, test MSE {trained}")
+            out[f"left_{m}_{i}"] = Number(
+                _left_baseline_at(r),
+                "d",
+                f"{run}: first step where the smoothed batch MSE is below {LEFT_BASELINE:g} "
+                f"(— if never); a trained trajectory",
+            )
+    late = _late_losses(demo.runs["irnn"])
+    about = f"smoothed batch MSE of both IRNN runs over their last {LATE_STEPS} steps"
+    out["irnn_late_min"] = Number(float(np.nanmin(late)), ".2g", f"lowest {about}")
+    out["irnn_late_max"] = Number(float(np.nanmax(late)), ".2g", f"highest {about}")
+    return out
 
 
 def summarize(demo: Demo) -> str:
     """The measured numbers, as plain text."""
+    n = numbers(demo)
     T, H, B = RATIO_SIZES["seq_len"], RATIO_SIZES["hidden"], RATIO_SIZES["batch"]
     lines = [
         f"‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ at initialisation (T = {T}, H = {H}, B = {B}; seeds "
         f"{demo.seed}..{demo.seed + RATIO_SEEDS - 1}):"
     ]
     for m, r in demo.ratios.items():
-        lines.append(f"  {MODEL_LABELS[m]:<24} {_fmt_ratios(r)}")
-    at = {s: expected_tanh_slope(s) for s in (0.1, 1.0)}
-    mc_error = float(np.max(np.abs(demo.mc_slopes - [expected_tanh_slope(s) for s in MC_SIGMAS])))
+        per_seed = ", ".join(format(v, _ratio_spec(m)) for v in r)
+        lines.append(
+            f"  {MODEL_LABELS[m]:<24} {per_seed}  "
+            f"(from {n[f'ratio_{m}_min']} to {n[f'ratio_{m}_max']})"
+        )
     lines.append(
-        f"E[tanh′(x)], x ~ N(0, s²): {at[0.1]:.3f} at s = 0.1, {at[1.0]:.3f} at s = 1 "
-        f"(quadrature; Monte Carlo with {MC_SAMPLES:,} samples agrees to {mc_error:.1e})"
+        f"  forget bias 1 over forget bias 0, seed by seed: {n['lstm_bias_orders_min']} to "
+        f"{n['lstm_bias_orders_max']} orders of magnitude"
+    )
+    lines.append(
+        f"E[tanh′(x)], x ~ N(0, s²): {n['slope_01']} ({n['slope_01_share']}) at s = 0.1, "
+        f"{n['slope_1']} ({n['slope_1_share']}) at s = 1, {n['slope_4']} at s = 4 "
+        f"(quadrature; Monte Carlo with {MC_SAMPLES:,} samples agrees to {n['mc_error']})"
     )
     lines.append(
         f"adding problem, T = {SEQ_LEN}: test MSE on 1000 sequences after {STEPS} Adam steps "
-        f"(batch 32, clipped at norm 1); predicting 1 scores {TRIVIAL_MSE:.3f}:"
+        f"(batch 32, clipped at norm 1); predicting 1 scores {TRIVIAL_MSE:.3f}. "
+        f"Networks of {n['params_min']} to {n['params_max']} parameters; 'left' is the first "
+        f"step where the smoothed batch MSE is below {LEFT_BASELINE:g}:"
     )
     for m, runs in demo.runs.items():
         cfg = REMEDIES[m]
-        scores = ", ".join(_mse(r) for r in runs)
+        scores = ", ".join(
+            "diverged" if r["test_mse"] is None else str(n[f"mse_{m}_{i}"])
+            for i, r in enumerate(runs)
+        )
+        left = ", ".join(str(n[f"left_{m}_{i}"]) for i in range(len(runs)))
         seconds = sum(r["seconds"] for r in runs)
         lines.append(
-            f"  {MODEL_LABELS[m]:<24} H = {cfg['hidden']:>2} ({runs[0]['parameters']} parameters), "
-            f"lr {cfg['lr']:g}: {scores}  ({seconds:.1f} s)"
+            f"  {MODEL_LABELS[m]:<24} H = {cfg['hidden']:>2} ({n[f'params_{m}']} parameters), "
+            f"lr {cfg['lr']:g}: {scores}; left at step {left}  ({seconds:.1f} s)"
         )
+    lines.append(
+        f"  IRNN, smoothed batch MSE over the last {LATE_STEPS} steps: from "
+        f"{n['irnn_late_min']} to {n['irnn_late_max']}"
+    )
     return "\n".join(lines)
-
-
-def _mse(run: dict) -> str:
-    return "diverged" if run["test_mse"] is None else f"{run['test_mse']:.4f}"
 
 
 def plot_gradient_ratio_at_init(demo: Demo) -> Figure:
@@ -310,8 +412,7 @@ def plot_adding_problem_remedies(demo: Demo) -> Figure:
     }
     for m, runs in demo.runs.items():
         for i, r in enumerate(runs):
-            loss = _smooth(r["loss"])
-            x = np.linspace(0, r["steps_done"], len(loss) + 1)[1:]
+            x, loss = _smoothed_curve(r)
             ax.plot(
                 x,
                 loss,
@@ -342,40 +443,51 @@ FIGURES = (
         name="gradient-ratio-at-init",
         build=plot_gradient_ratio_at_init,
         alt="Dot plot, log scale from 1e-20 to 10, of the gradient ratio for seven freshly "
-        "initialised networks, three seeds each. The IRNN's dots sit just below 1 (about "
-        "0.6 to 0.7); the LSTM with forget bias 1 is between 1e-6 and 1e-4; the tanh RNNs with "
-        "Gaussian or orthogonal W between 1e-11 and 1e-7, the GRU between 1e-13 and 1e-10, the "
-        "LSTM with forget bias 0 between 1e-14 and 1e-12 and the ReLU RNN with Gaussian W "
-        "lowest, from 1e-16 to 1e-11.",
+        "initialised networks, three seeds each. The IRNN's dots sit just below 1 (from "
+        "{{ run.ratio_irnn_min }} to {{ run.ratio_irnn_max }}); the LSTM with forget bias 1 is "
+        "between {{ run.ratio_lstm_min }} and {{ run.ratio_lstm_max }}; the tanh RNN with "
+        "Gaussian W between {{ run.ratio_tanh_min }} and {{ run.ratio_tanh_max }}, with "
+        "orthogonal W between {{ run.ratio_tanh_orthogonal_min }} and "
+        "{{ run.ratio_tanh_orthogonal_max }}; the GRU between {{ run.ratio_gru_min }} and "
+        "{{ run.ratio_gru_max }}; the LSTM with forget bias 0 between {{ run.ratio_lstm_fb0_min }} "
+        "and {{ run.ratio_lstm_fb0_max }}; and the ReLU RNN with Gaussian W lowest, from "
+        "{{ run.ratio_relu_min }} to {{ run.ratio_relu_max }}.",
         caption="The fraction of the error signal at the last of 100 steps that reaches the "
         "first, at initialisation (H = 64, 64 sequences of the adding problem; the LSTM's is "
-        "measured at h, not at the cell). Only W = I keeps it near 1; a forget bias of 1 "
-        "raises the LSTM's by about eight orders of magnitude over a bias of 0.",
+        "measured at h, not at the cell). Only W = I keeps it near 1; seed by seed, a forget "
+        "bias of 1 raises the LSTM's by {{ run.lstm_bias_orders_min }} to "
+        "{{ run.lstm_bias_orders_max }} orders of magnitude over a bias of 0.",
     ),
     FigureSpec(
         name="expected-tanh-derivative",
         build=plot_expected_tanh_derivative,
         alt="Line chart on a log x-axis from 0.05 to 4: the expected tanh slope falls from "
-        "nearly 1 at small spreads to about 0.6 at s = 1 and about 0.19 at s = 4. Monte Carlo "
-        "dots lie on the line. The values at s = 0.1 (0.990) and s = 1 (0.606) are marked.",
+        "nearly 1 at small spreads to {{ run.slope_1 }} at s = 1 and {{ run.slope_4 }} at "
+        "s = 4. Monte Carlo dots lie on the line. The values at s = 0.1 ({{ run.slope_01 }}) "
+        "and s = 1 ({{ run.slope_1 }}) are marked.",
         caption="The expected slope of tanh when its input is normally distributed with "
         "spread s. A normalised pre-activation has spread about γ: with γ = 1 the average unit "
-        "passes back only 61% of the gradient per step, with γ = 0.1 about 99%.",
+        "passes back only {{ run.slope_1_share }} of the gradient per step, and with γ = 0.1 "
+        "as much as {{ run.slope_01_share }}.",
     ),
     FigureSpec(
         name="adding-problem-remedies",
         build=plot_adding_problem_remedies,
         alt="Log-scale training curves of the batch MSE over 800 steps for four networks, two "
-        "runs each, with a dashed line at 1/6. The tanh RNN's curves stay on the line. The "
-        "IRNN's leave it first, within 200 steps, and wander between 0.01 and 0.05. The GRU's "
-        "fall below 0.01 by step 450 to 600. One LSTM run leaves the line near step 300 and "
-        "ends near 0.002, the other only near step 700, ending near 0.005. Dots at the end mark "
-        "the test MSE of each run: all below 0.01 for the gated cells, 0.006 and 0.08 for the "
-        "IRNN, 0.16 and 0.18 for the tanh RNN.",
+        "runs each, with a dashed line at 1/6. The tanh RNN's curves stay on the line. In this "
+        "build's run the others' smoothed curves first fall below 0.1 (a dash: never) at "
+        "steps {{ run.left_irnn_0 }} and {{ run.left_irnn_1 }} (IRNN), {{ run.left_lstm_0 }} "
+        "and {{ run.left_lstm_1 }} (LSTM) and {{ run.left_gru_0 }} and {{ run.left_gru_1 }} "
+        "(GRU); over the last 200 steps the IRNN's curves lie between {{ run.irnn_late_min }} "
+        "and {{ run.irnn_late_max }}. Dots at the end mark the test MSE of each run: "
+        "{{ run.mse_tanh_0 }} and {{ run.mse_tanh_1 }} for the tanh RNN, {{ run.mse_irnn_0 }} "
+        "and {{ run.mse_irnn_1 }} for the IRNN, {{ run.mse_lstm_0 }} and {{ run.mse_lstm_1 }} "
+        "for the LSTM, {{ run.mse_gru_0 }} and {{ run.mse_gru_1 }} for the GRU.",
         caption="The adding problem with T = 100: tanh RNN and IRNN (H = 32), LSTM with forget "
-        "bias 1 (H = 16) and GRU (H = 18), 1,150–1,230 parameters each, Adam with norm "
-        "clipping at 1. Only the tanh RNN stays at the 1/6 of predicting the mean; the IRNN "
-        "learns first but is the noisiest.",
+        "bias 1 (H = 16) and GRU (H = 18), {{ run.params_min }} to {{ run.params_max }} "
+        "parameters each, Adam with norm clipping at 1. The tanh RNN stays at the 1/6 of "
+        "predicting the mean; the IRNN, the LSTM and the GRU can learn the task. When a run "
+        "leaves the line, and how low it ends, changes from seed to seed.",
     ),
 )
 

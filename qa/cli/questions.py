@@ -46,11 +46,16 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--out",
         type=Path,
-        default=DEFAULT_OUT,
+        default=None,
         metavar="DIR",
-        help=f"directory for the figures (default: {DEFAULT_OUT}/)",
+        help=f"directory for the figures (default: {DEFAULT_OUT}/; with --numbers, none)",
     )
     p.add_argument("--seed", type=_seed, default=None, metavar="N", help="random seed (≥ 0)")
+    p.add_argument(
+        "--numbers",
+        action="store_true",
+        help="print the named numbers that the page quotes instead of the summary",
+    )
     p.set_defaults(func=cmd_run)
 
 
@@ -103,10 +108,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_question(q: Question, *, out: Path, seed: int | None) -> int:
-    """Run a question's demonstration, print its summary and write its figures to `out`."""
-    from threadpoolctl import threadpool_limits
+def run_question(q: Question, *, out: Path | None, seed: int | None, numbers: bool = False) -> int:
+    """Run a question's demonstration, print its summary and write its figures to `out`.
 
+    With `numbers`, print the named numbers that the page quotes (`{{ run.NAME }}`) instead of
+    the summary: on the machine that built the site, they are the page's numbers. Figures are
+    then written only if `out` is given.
+    """
+    from qa import answers
     from qa.cli.progress import ProgressBar
 
     module = importlib.import_module(q.module)
@@ -114,14 +123,20 @@ def run_question(q: Question, *, out: Path, seed: int | None) -> int:
     print(f"{q.id}  {q.title}  (seed {seed})", flush=True)
     start = time.monotonic()
     bar = ProgressBar(f"dl500 run {q.id}")
-    # The demonstrations multiply small matrices, for which BLAS threads cost more than they
-    # save (several times more on a busy machine).
-    with threadpool_limits(1):
-        try:
-            result = module.demonstrate(seed, progress=bar)
-        finally:
-            bar.close()
-    print(module.summarize(result))
+    try:
+        result = answers.run(module, seed, progress=bar)
+    finally:
+        bar.close()
+    if numbers:
+        from qa.numbers import table
+
+        print(table(module.numbers(result)))
+    else:
+        print(module.summarize(result))
+    if out is None and numbers:
+        print(f"done in {time.monotonic() - start:.1f}s")
+        return 0
+    out = DEFAULT_OUT if out is None else out
     from qa.viz import save_svg
 
     target = out / q.slug
@@ -138,7 +153,7 @@ def run_question(q: Question, *, out: Path, seed: int | None) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a question's demonstration."""
-    return run_question(_question(args.id), out=args.out, seed=args.seed)
+    return run_question(_question(args.id), out=args.out, seed=args.seed, numbers=args.numbers)
 
 
 def module_main(slug: str, argv: list[str] | None = None) -> int:

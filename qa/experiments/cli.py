@@ -24,6 +24,11 @@ from qa.experiments import NAMES, closest
 __all__ = ["parse_seeds", "register"]
 
 STATUS_WORDS = {"reproduced": "REPRODUCED", "partly": "PARTLY", "not": "NOT REPRODUCED"}
+SMOKE_WORD = "SMOKE RUN"
+SMOKE_NOTE = (
+    "A quick run is too small to grade: its outcome depends on the seeds and, through rounding, "
+    "on the machine."
+)
 
 
 def register(sub: Any) -> None:
@@ -43,7 +48,10 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--quick",
         action="store_true",
-        help="the small versions the tests run (seconds each), not the full ones",
+        help=(
+            "smoke runs: the small versions the tests run (seconds each), which check that "
+            "the code runs but are too small to grade; no verdicts"
+        ),
     )
     p.add_argument("--json", action="store_true", help="print only JSON (records included)")
     p.add_argument(
@@ -149,14 +157,20 @@ def _block(i: int, outcome: Any, width: int) -> str:
     m, v = outcome.module, outcome.verdict
     where = "cached" if outcome.from_cache else "ran"
     head = f"{i:>2}  {outcome.name} — {m.TITLE}"
-    status = f"{STATUS_WORDS[v.status]}  ({where}, {outcome.seconds:.1f}s)"
+    word = SMOKE_WORD if v is None else STATUS_WORDS[v.status]
+    status = f"{word}  ({where}, {outcome.seconds:.1f}s)"
     lines = [head, f"    {status}"]
+    graded = (
+        ("verdict", f"{v.status} — {v.reason}")
+        if v is not None
+        else ("verdict", f"none: {SMOKE_NOTE} `dl500 reproduce {outcome.name}` grades it.")
+    )
     fields = (
         ("claim", m.CLAIM),
         ("source", m.SOURCE),
         ("published", m.PUBLISHED),
         ("ours", m.summary(outcome.record)),
-        ("verdict", f"{v.status} — {v.reason}"),
+        graded,
     )
     for label, text in fields:
         wrapped = textwrap.wrap(" ".join(text.split()), width=width - 15) or [""]
@@ -166,20 +180,29 @@ def _block(i: int, outcome: Any, width: int) -> str:
 
 
 def _tally(outcomes: list[Any], *, quick: bool) -> str:
-    counts = {s: sum(o.verdict.status == s for o in outcomes) for s in STATUS_WORDS}
     width = max(len(o.name) for o in outcomes)
     rows = [
-        f"  {o.name:<{width}}  {STATUS_WORDS[o.verdict.status]:<15} {o.module.SOURCE}"
+        f"  {o.name:<{width}}  "
+        f"{SMOKE_WORD if o.verdict is None else STATUS_WORDS[o.verdict.status]:<15} "
+        f"{o.module.SOURCE}"
         for o in outcomes
     ]
-    size = (
-        "quick (smaller than the published set-ups; verdicts are indicative)" if quick else "full"
-    )
-    return (
-        f"Summary ({size}):\n" + "\n".join(rows) + "\n"
-        f"{len(outcomes)} experiment(s): {counts['reproduced']} reproduced, "
-        f"{counts['partly']} partly, {counts['not']} not reproduced."
-    )
+    graded = [o for o in outcomes if o.verdict is not None]
+    counts = {s: sum(o.verdict.status == s for o in graded) for s in STATUS_WORDS}
+    size = "quick: smoke runs, no verdicts" if quick else "full"
+    tail = f"{len(outcomes)} experiment(s): "
+    if graded:
+        tail += (
+            f"{counts['reproduced']} reproduced, {counts['partly']} partly, "
+            f"{counts['not']} not reproduced"
+        )
+    smoke = len(outcomes) - len(graded)
+    if smoke:
+        tail += (", " if graded else "") + (
+            f"{smoke} smoke run(s) that ran and gave well-formed records. {SMOKE_NOTE} "
+            "Run without --quick for the verdicts (or read the site's reproducibility report)"
+        )
+    return f"Summary ({size}):\n" + "\n".join(rows) + "\n" + tail + "."
 
 
 def _write(root: Path, outcome: Any, out: Any) -> None:

@@ -101,10 +101,25 @@ def render(
     Returns:
         The Markdown text.
     """
+    from qa.machine import summary as machine_summary
+
     counts = {s: sum(o.verdict.status == s for o in outcomes) for s in VERDICT_LABELS}
+    machines = list(dict.fromkeys(machine_summary(o.machine) for o in outcomes if o.machine))
+    where = (
+        "Every result below was computed when this site was built, on "
+        + " and on ".join(escape(m) for m in machines)
+        + "."
+        if machines
+        else "The machine that computed these results was not recorded."
+    )
     out = [
         f"{len(outcomes)} experiments: **{counts['reproduced']} reproduced**, "
         f"**{counts['partly']} partly**, **{counts['not']} not reproduced**.",
+        "",
+        f"{where} The verdicts rest on criteria with margins, checked under several BLAS "
+        "kernels and thread counts: they are the same on every machine we tried. The numbers "
+        "are this machine's: elsewhere their last digits, and after long training more than "
+        "the last digits, can differ.",
         "",
         "| # | Verdict | Claim | Source | Published | Ours |",
         "|---|---|---|---|---|---|",
@@ -153,7 +168,8 @@ def render(
             f"    {setup}.",
             "",
             f"    Rerun: {run_cmd} (add `--seeds 7,8,9` for other seeds). Took "
-            f"{_duration(o.seconds)} on the machine that built this page.",
+            f"{_duration(o.seconds)} on the machine that built this page"
+            + (f" ({escape(machine_summary(o.machine))})." if o.machine else "."),
             "",
         ]
         if page_link is not None:

@@ -22,7 +22,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -31,10 +31,18 @@ from qa.experiments import load
 from qa.experiments._base import Verdict, config_dict
 from qa.sourcehash import update_with_sources
 
-__all__ = ["CACHE_ENV", "Outcome", "cache_dir", "cache_key", "run_experiment", "source_files"]
+__all__ = [
+    "CACHE_ENV",
+    "Outcome",
+    "cache_dir",
+    "cache_key",
+    "is_smoke",
+    "run_experiment",
+    "source_files",
+]
 
 CACHE_ENV = "DL500_EXPERIMENT_CACHE"
-KEY_VERSION = "dl500-experiments-1"  # bump when the record format changes
+KEY_VERSION = "dl500-experiments-2"  # bump when the record format changes
 
 
 @dataclass(frozen=True)
@@ -45,10 +53,11 @@ class Outcome:
     module: ModuleType
     config: Any
     record: dict[str, Any]
-    verdict: Verdict
+    verdict: Verdict | None  # None for a smoke run (`is_smoke`): no verdict at that size
     from_cache: bool
     seconds: float  # time the run took when it was made (also for a cached result)
     key: str
+    machine: dict[str, Any] = field(default_factory=dict)  # qa.machine.describe() of the run
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for `dl500 reproduce --json` and the report."""
@@ -62,11 +71,13 @@ class Outcome:
             "published_short": m.PUBLISHED_SHORT,
             "ours": m.summary(self.record),
             "headline": m.headline(self.record),
-            "verdict": self.verdict.to_dict(),
+            "verdict": None if self.verdict is None else self.verdict.to_dict(),
+            "smoke": self.verdict is None,
             "from_cache": self.from_cache,
             "seconds": round(self.seconds, 2),
             "key": self.key,
             "config": config_dict(self.config),
+            "machine": self.machine,
             "record": self.record,
         }
 
@@ -111,6 +122,24 @@ def cache_key(module: ModuleType, config: Any) -> str:
     digest.update(json.dumps(config_dict(config), sort_keys=True).encode())
     digest.update(f"\0numpy={np.__version__} python={sys.version_info[:2]}".encode())
     return digest.hexdigest()
+
+
+def is_smoke(module: ModuleType, config: Any) -> bool:
+    """Whether `config` is the experiment's quick size (whatever its seeds): a smoke run.
+
+    A quick run checks that the code runs and its record is well formed, in seconds. It is too
+    small to decide anything: its outcome depends on the seeds and, through rounding, on the
+    machine, so it gets no verdict. Verdicts are given at the full size only.
+
+    Examples:
+        >>> from dataclasses import replace
+        >>> from qa.experiments import latch
+        >>> is_smoke(latch, replace(latch.QUICK, seeds=(7, 8))), is_smoke(latch, latch.FULL)
+        (True, False)
+    """
+    from dataclasses import replace
+
+    return replace(config, seeds=module.QUICK.seeds) == module.QUICK
 
 
 def _entry(cache: Path, name: str, key: str) -> Path:
@@ -176,6 +205,7 @@ def run_experiment(
         config = module.QUICK if quick else module.FULL
     key = cache_key(module, config)
     path = _entry(cache or cache_dir(), name, key)
+    graded = not is_smoke(module, config)
     if use_cache and not force and (data := _read(path, key)) is not None:
         record = data["record"]
         return Outcome(
@@ -183,17 +213,21 @@ def run_experiment(
             module,
             config,
             record,
-            module.verdict(record),
+            module.verdict(record) if graded else None,
             True,
             float(data.get("seconds", 0.0)),
             key,
+            data.get("machine") or {},
         )
 
     from threadpoolctl import threadpool_limits
 
+    from qa.machine import describe
+
     started = time.perf_counter()
     # Small matrices: one BLAS thread is several times faster than two fighting over 2 cores.
     with threadpool_limits(1):
+        machine = describe()
         record = module.run(config, progress=progress, jobs=jobs)
     if progress is not None:
         progress(1.0)
@@ -209,7 +243,9 @@ def run_experiment(
             "variant": variant,
             "seconds": seconds,
             "config": config_dict(config),
+            "machine": machine,
             "record": record,
         }
         _write(path, data)
-    return Outcome(name, module, config, record, module.verdict(record), False, seconds, key)
+    verdict = module.verdict(record) if graded else None
+    return Outcome(name, module, config, record, verdict, False, seconds, key, machine)

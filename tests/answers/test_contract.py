@@ -4,12 +4,14 @@ import importlib
 import inspect
 import io
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
 from qa.answers import FigureSpec
+from qa.numbers import Number, names
 from qa.questions import QUESTIONS
 from qa.viz import to_svg
 
@@ -21,6 +23,7 @@ def test_module_exposes_the_answer_contract(name):
     module = importlib.import_module(name)
     assert isinstance(module.SEED, int)
     assert callable(module.demonstrate) and callable(module.summarize) and callable(module.main)
+    assert callable(module.numbers)
     assert "progress" in inspect.signature(module.demonstrate).parameters
     assert module.__doc__ and module.__doc__.strip()
     specs = module.FIGURES
@@ -80,3 +83,39 @@ def test_importing_a_module_does_not_load_matplotlib(name):
     code = f"import sys, {name}; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def _page(name):
+    q = next(q for q in QUESTIONS if q.module == name)
+    return (Path(__file__).resolve().parents[2] / "docs" / q.page).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_numbers_name_every_number_the_page_and_the_figures_quote(name, demo_of):
+    module = importlib.import_module(name)
+    numbers = module.numbers(demo_of(name))
+    assert all(isinstance(n, Number) for n in numbers.values())
+    quoted = names(_page(name)) + [
+        n for spec in module.FIGURES for n in names(spec.alt) + names(spec.caption)
+    ]
+    run = {n.removeprefix("run.") for n in quoted if n.startswith("run.")}
+    assert run <= set(numbers), f"not in {name}.numbers: {sorted(run - set(numbers))}"
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_the_terminal_prints_every_number_the_page_quotes(name, demo_of):
+    # `dl500 run ID` prints `summarize`; on the machine that built the site it must show the
+    # page's digits, so every number the page's prose quotes is printed, formatted alike.
+    module = importlib.import_module(name)
+    demo = demo_of(name)
+    numbers, text = module.numbers(demo), module.summarize(demo)
+    quoted = {n.removeprefix("run.") for n in names(_page(name)) if n.startswith("run.")}
+    missing = [f"{k} = {numbers[k]}" for k in sorted(quoted) if str(numbers[k]) not in text]
+    assert not missing, f"{name}.summarize does not print: {missing}"
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_a_page_that_quotes_its_run_says_which_run_and_machine(name):
+    page = _page(name)
+    quotes = any(n.startswith("run.") for n in names(page))
+    assert quotes == bool(re.search(r"^<!-- dl500:computed -->$", page, re.M))

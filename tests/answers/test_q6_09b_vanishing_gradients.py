@@ -72,10 +72,14 @@ def test_demonstration_vanishes_below_and_at_the_threshold(demo_of):
 
 
 def test_demonstration_saturation_makes_one_and_a_half_over_gamma_vanish_too(demo_of):
-    demo = demo_of(NAME)  # the caption's claim: above 1/γ is necessary, not sufficient
+    # The caption's claim (above 1/γ is necessary, not sufficient) and the card
+    # 6.9b-explodes-whenever's "well below 1": seed 0 ends at 3.9e-3 (tanh) and 1.5e-6
+    # (sigmoid). Nothing is trained, so another machine moves these at rounding level only
+    # (relative 3e-14 across the OpenBLAS kernels we tried): a factor 25 is a wide margin.
+    demo = demo_of(NAME)
     for activation in ("tanh", "sigmoid"):
         norms = demo.norms[activation, 1.5]
-        assert norms[-1] < 1.0 < 1.5**m.STEPS
+        assert norms[-1] < 0.1 < 1.0 < 1.5**m.STEPS
 
 
 def test_demonstration_gradient_share_collapses_with_distance(demo_of):
@@ -92,3 +96,36 @@ def test_saturated_units_pass_back_little_gradient():
     x = np.concatenate([np.linspace(-8, -3, 51), np.linspace(3, 8, 51)])
     c = m.derivative_curves(x)
     assert c["d_tanh"].max() < 0.01 and c["d_sigmoid"].max() < 0.05
+
+
+def test_numbers_fill_every_marker_of_the_page_and_the_figures(demo_of):
+    from pathlib import Path
+
+    from qa.numbers import fill, fill_markdown, plain
+
+    values = plain(m.numbers(demo_of(NAME)))
+    page = Path(__file__).parents[2] / "docs" / "answers" / "q6_09b_vanishing_gradients.md"
+    fill_markdown(page.read_text(encoding="utf-8"), values)
+    for spec in m.FIGURES:
+        fill(spec.alt, values)
+        fill(spec.caption, values)
+
+
+def test_summary_prints_every_number_the_page_quotes(demo_of):
+    demo = demo_of(NAME)
+    summary = m.summarize(demo)
+    missing = [name for name, number in m.numbers(demo).items() if str(number) not in summary]
+    assert not missing
+
+
+def test_numbers_are_the_measured_values(demo_of):
+    demo = demo_of(NAME)
+    n = m.numbers(demo)
+    assert n["tanh_15_end"].value == demo.norms["tanh", 1.5][-1]
+    assert n["sigmoid_3_end"].value == demo.norms["sigmoid", 3.0][-1]
+    assert 0.99 < n["worst_bound_ratio"].value <= 1 + 1e-12  # the bound, nearly reached at t = 1
+    share = demo.share[1.0]
+    d = n["share_below_1"].value
+    assert share[d] < 0.01 <= share[d - 1]
+    # Exact math, shown as measured: tanh′(5) = 1 - tanh²(5), sigmoid′(5) = σ(5)(1 - σ(5)).
+    assert str(n["d_tanh_5"]) == "0.00018" and str(n["d_sigmoid_5"]) == "0.0066"

@@ -76,23 +76,72 @@ def test_expected_tanh_slope_falls_with_spread(demo_of):
 
 
 def test_tanh_rnn_stays_at_the_baseline_on_adding(demo_of):
+    # At initialisation its ratio r is below 1e-4 (above), so no signal from the two marked
+    # steps reaches the weights and it can only predict about the mean. Over seeds 0-7 it ended
+    # between 0.155 and 0.179 (1/6 = 0.167) on every OpenBLAS kernel we tried; 0.14 would need
+    # it to start solving the task.
     runs = demo_of(NAME).runs["tanh"]
     assert len(runs) == m.RUNS
     assert all(r["test_mse"] >= 0.14 for r in runs)
+    assert all(m._left_baseline_at(r) is None for r in runs)
 
 
-def test_gated_cells_solve_adding(demo_of):
+def test_the_remedies_learn_adding_in_most_runs(demo_of):
+    # When a trained run leaves the 1/6 plateau, and how low it ends, depends on its trajectory,
+    # which another machine can change (the IRNN's seed 0 ends at 0.016 with one OpenBLAS kernel
+    # and 0.08 with another). So this asserts a count over the six runs of the IRNN, the LSTM
+    # and the GRU, not any one run. Over seeds 0-7 (24 runs) only one ended above 0.05, an LSTM
+    # that never left the plateau (0.164): at least three of six failing is then very unlikely,
+    # while remedies that did not work would fail all six.
     runs = demo_of(NAME).runs
-    for name in ("lstm", "gru"):
-        assert all(r["test_mse"] is not None and r["test_mse"] <= 0.02 for r in runs[name]), name
-
-
-def test_irnn_goes_well_below_the_baseline(demo_of):
-    runs = demo_of(NAME).runs["irnn"]
-    assert all(r["test_mse"] is not None and r["test_mse"] < 0.1 for r in runs)
-    assert min(r["test_mse"] for r in runs) < 0.05
+    scores = [r["test_mse"] for name in ("irnn", "lstm", "gru") for r in runs[name]]
+    assert len(scores) == 3 * m.RUNS
+    learned = [s is not None and s < 0.05 for s in scores]  # below a third of 1/6
+    assert sum(learned) >= 4, scores
 
 
 def test_the_compared_networks_have_about_the_same_size(demo_of):
     sizes = [runs[0]["parameters"] for runs in demo_of(NAME).runs.values()]
     assert max(sizes) < 1.1 * min(sizes)
+
+
+def test_numbers_fill_every_marker_of_the_page_and_the_figures(demo_of):
+    from pathlib import Path
+
+    from qa.numbers import fill, fill_markdown, plain
+
+    values = plain(m.numbers(demo_of(NAME)))
+    page = Path(__file__).parents[2] / "docs" / "answers" / "q6_10_fixing_vanishing.md"
+    fill_markdown(page.read_text(encoding="utf-8"), values)
+    for spec in m.FIGURES:
+        fill(spec.alt, values)
+        fill(spec.caption, values)
+
+
+def test_summary_prints_every_number_the_page_quotes(demo_of):
+    demo = demo_of(NAME)
+    summary = m.summarize(demo)
+    missing = [name for name, number in m.numbers(demo).items() if str(number) not in summary]
+    assert not missing
+
+
+def test_numbers_are_the_measured_values(demo_of):
+    demo = demo_of(NAME)
+    n = m.numbers(demo)
+    assert n["ratio_irnn_min"].value == demo.ratios["irnn"].min()
+    assert n["ratio_lstm_max"].value == demo.ratios["lstm"].max()
+    orders = np.log10(demo.ratios["lstm"] / demo.ratios["lstm_fb0"])
+    assert n["lstm_bias_orders_min"].value == pytest.approx(orders.min())
+    assert n["mse_irnn_0"].value == demo.runs["irnn"][0]["test_mse"]
+    assert n["mse_gru_1"].value == demo.runs["gru"][1]["test_mse"]
+    assert str(n["slope_1"]) == "0.606" and str(n["slope_1_share"]) == "61 %"
+    sizes = [n[f"params_{k}"].value for k in m.REMEDIES]
+    assert sizes == [1153, 1153, 1233, 1171]  # H(D + H + 1) etc. plus the read-out's H + 1
+    assert (n["params_min"].value, n["params_max"].value) == (1153, 1233)
+
+
+def test_a_run_leaves_the_baseline_where_its_plotted_curve_first_drops_below_the_level():
+    thinned = [0.17] * 50 + [0.05] * 150  # 200 points over 800 steps, 4 steps apart
+    run = {"loss": thinned, "steps_done": 800}
+    assert m._left_baseline_at(run) == 220  # the 11th smoothed point (5 per point, 20 steps)
+    assert m._left_baseline_at({"loss": [0.17] * 200, "steps_done": 800}) is None

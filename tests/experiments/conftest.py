@@ -1,5 +1,7 @@
 """Every experiment's quick run, once per test session, through the real runner and cache."""
 
+import dataclasses
+
 import pytest
 
 from qa.experiments import NAMES
@@ -32,3 +34,12 @@ def quick(experiment_cache):
 @pytest.fixture(scope="session")
 def all_quick(quick):
     return [quick(name) for name in NAMES]
+
+
+@pytest.fixture(scope="session")
+def all_graded(all_quick):
+    """The quick outcomes with the verdict their module gives their record, as a full run has.
+
+    For tests of what is done with verdicts (the report, the CLI's table); a quick run itself is
+    a smoke run and gets none."""
+    return [dataclasses.replace(o, verdict=o.module.verdict(o.record)) for o in all_quick]

@@ -42,8 +42,8 @@ def test_json_output_is_only_json(cached, capsys):
     assert [d["name"] for d in data] == FAST
     for d in data:
         assert d["from_cache"] is True
-        assert d["verdict"]["status"] in ("reproduced", "partly", "not")
-        assert {"claim", "source", "published", "ours", "record", "config"} <= set(d)
+        assert d["smoke"] is True and d["verdict"] is None  # too small to grade
+        assert {"claim", "source", "published", "ours", "record", "config", "machine"} <= set(d)
 
 
 def test_table_shows_claim_source_published_ours_verdict(cached, capsys):
@@ -52,6 +52,15 @@ def test_table_shows_claim_source_published_ours_verdict(cached, capsys):
     for label in ("claim", "source", "published", "ours", "verdict"):
         assert f"    {label}" in out
     assert "(cached," in out and "1 experiment(s):" in out
+
+
+def test_a_quick_run_says_it_is_a_smoke_run_and_gives_no_verdict(cached, capsys):
+    assert main(["reproduce", "latch", "normalization", "--quick"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("SMOKE RUN") == 4  # each block and each summary row
+    for word in ("REPRODUCED", "PARTLY"):
+        assert word not in out
+    assert "too small to grade" in out and "`dl500 reproduce latch` grades it" in out
 
 
 def test_out_writes_figures_and_records(cached, tmp_path, capsys):

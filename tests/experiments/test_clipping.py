@@ -60,3 +60,25 @@ def test_spikes_are_updates_ten_times_above_the_running_median():
 def test_an_unknown_mode_is_refused():
     with pytest.raises(ValueError, match="mode: expected one of none, norm"):
         clipping.train_one("value", 0, SMALL)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_at_the_large_learning_rate_a_saturated_network_blows_up_through_the_readout(seed):
+    # A bias of 50 saturates every unit at exactly h = 1 for every input (tanh(a) rounds to 1
+    # for a > 19.1), whatever the machine: the case the side runs reach by chance, forced. Then
+    # W, U and b get exactly no gradient, every sequence has the same z = (h_T, 1), the
+    # read-out's Hessian has λmax = 2(H + 1), and at η·2(H + 1) = 6.6 the error grows by
+    # |1 - 6.6| = 5.6 per update until it overflows. Clipping bounds every step: finite.
+    config = clipping.FULL
+    params = clipping.initial_params(seed, config)
+    params["b"] = np.full_like(params["b"], 50.0)
+    # 5.6^n overflows a float64 after about 410 updates: 500 are enough to see it.
+    kw = {"lr": config.big_lr, "steps": 500, "theta": 1.0, "trace": True}
+    plain = clipping.train_one("none", seed, config, params=params, **kw)
+    assert plain["diverged"] and plain["w_zero_from"] == 1
+    blocks = plain["trace"]["blocks"]
+    assert all(np.all(blocks[name] == 0) for name in ("W", "U", "b"))
+    predicted = abs(1 - config.big_lr * clipping.readout_curvature_bound(config.hidden))
+    assert clipping.readout_growth(plain) == pytest.approx(predicted, rel=1e-3)
+    clipped = clipping.train_one("norm", seed, config, params=params, **kw)
+    assert not clipped["diverged"] and clipped["steps_done"] == kw["steps"]

@@ -36,9 +36,21 @@ def test_two_renders_give_identical_bytes(tmp_path: Path) -> None:
 def test_manifest_holds_alt_text_and_captions_in_order(tmp_path: Path) -> None:
     manifest = draw_figures.draw(FIXTURE_MODULE, tmp_path)
     assert json.loads((tmp_path / "figures.json").read_text(encoding="utf-8")) == manifest
-    assert [(f["name"], f["alt"], f["caption"]) for f in manifest] == [
+    assert [(f["name"], f["alt"], f["caption"]) for f in manifest["figures"]] == [
         (s.name, s.alt, s.caption) for s in q9_01_sine.FIGURES
     ]
+
+
+def test_manifest_holds_the_numbers_seed_and_machine_of_the_run(tmp_path: Path) -> None:
+    # The page's numbers come from the same run that drew its figures, and say where it ran.
+    from qa.machine import FIELDS
+
+    manifest = draw_figures.draw(FIXTURE_MODULE, tmp_path)
+    expected = q9_01_sine.numbers(q9_01_sine.demonstrate(q9_01_sine.SEED))
+    assert manifest["numbers"] == {k: n.to_dict() for k, n in expected.items()}
+    assert manifest["seed"] == q9_01_sine.SEED
+    assert sorted(manifest["machine"]) == sorted(FIELDS)
+    assert manifest["machine"]["threads"] == 1  # as `dl500 run` computes
 
 
 @pytest.mark.parametrize(

@@ -63,10 +63,28 @@ def test_figure_marker_becomes_figure_with_alt_and_caption(page: str, spec: Any)
     figure = between(page, f'<figure class="dl500-figure" id="figure-{spec.name}"', "</figure>")
     (img,) = Elements(figure).find("img")
     assert img["src"] == f"../../figures/q9_01_sine/{spec.name}.svg"
-    assert img["alt"] == spec.alt
+    assert img["alt"] == spec.alt.replace("{{ run.samples }}", "64")
     caption = text(between(figure, "<figcaption", "</figcaption>"))
     assert caption.endswith("Reproduce: dl500 run 9.1")
     assert caption.startswith(text(spec.caption.split("$")[0]))
+
+
+def test_number_markers_show_what_the_build_computed(page: str) -> None:
+    expected = str(q9_01_sine.numbers(q9_01_sine.demonstrate())["max_deviation"])
+    spans = re.findall(r'<span class="dl500-number" data-number="run.max_deviation" '
+                       r'title="([^"]*)">([^<]*)</span>', page)
+    assert spans == [("computed by this build: seed 7", expected)]  # in prose: a span
+    assert f"|\\varepsilon_t| = {expected}" in page  # in math: the plain value
+    assert "<code>{{ run.max_deviation }}</code>" in page  # in code: left as written
+
+
+def test_computed_note_names_the_run_and_the_machine(page: str) -> None:
+    from qa.machine import describe
+
+    note = text(between(page, '<div class="admonition note">', "</div>"))
+    assert note.startswith("Computed by this build")
+    assert "dl500 run 9.1 (seed 7)" in note and "dl500 run 9.1 --numbers" in note
+    assert describe()["numpy"] in note and describe()["cpu"] in note
 
 
 def test_figures_are_in_the_site(fixture_site: FixtureBuild) -> None:
@@ -240,6 +258,21 @@ def with_line(line: str) -> dict[str, str]:
             with_line("See [the missing section](#no-such-section)."),
             [SINE_PAGE, "#no-such-section"],
             id="broken-anchor",
+        ),
+        pytest.param(
+            with_line("It took {{ run.no_such_number }} seconds."),
+            [SINE_PAGE, "no number 'run.no_such_number'", "known: run.max_deviation"],
+            id="unknown-number",
+        ),
+        pytest.param(
+            with_line("It took {{ runs.max_deviation }} seconds."),
+            [SINE_PAGE, "not a number marker: '{{ runs.max_deviation }}'"],
+            id="misspelt-number-marker",
+        ),
+        pytest.param(
+            {"notes.md": "# Notes\n\n<!-- dl500:computed -->\n"},
+            ["notes.md", "'dl500:computed' belongs on a question's page"],
+            id="computed-note-elsewhere",
         ),
     ],
 )
