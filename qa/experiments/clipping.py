@@ -960,6 +960,9 @@ def _spike_figure(record: dict[str, Any]):
     ax.axhline(1, color=COLORS["black"], lw=0.8)
     ax.axhline(2, color=COLORS["grey"], ls="--", lw=0.8)
     ax.set(xscale="log", yscale="log", xlabel="‖g‖ / running median", ylabel="loss after / before")
+    ticks = [0.25, 0.5, 1, 2, 4, 8, 16]
+    ax.set_yticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
     ax.set_title("Two steps from each spike's parameters")
     ax.legend(fontsize="small", loc="upper left")
     labels = ["W", "U, b", "V, c"]

@@ -210,19 +210,6 @@ def test_the_tcn_does_more_work_than_the_rnn_from_T_200_on(demo_of):
     assert more == [T >= 200 for T in m.STAGE_LENGTHS]
 
 
-def test_numbers_fill_every_marker_of_the_page_and_the_figures(demo_of):
-    from pathlib import Path
-
-    from qa.numbers import fill, fill_markdown, plain
-
-    values = plain(m.numbers(demo_of(NAME)))
-    page = Path(__file__).parents[2] / "docs" / "answers" / "q6_04_cnn_vs_rnn.md"
-    fill_markdown(page.read_text(encoding="utf-8"), values)
-    for spec in m.FIGURES:
-        fill(spec.alt, values)
-        fill(spec.caption, values)
-
-
 def test_numbers_are_the_measured_values(demo_of):
     demo = demo_of(NAME)
     n = m.numbers(demo)

@@ -127,26 +127,6 @@ def test_failed_from_is_the_start_of_the_tail_below_the_threshold():
     assert m._failed_from(np.full(6, 0.25), delays) == 0
 
 
-def test_numbers_fill_every_marker_of_the_page_and_the_figures(demo_of):
-    from pathlib import Path
-
-    from qa.numbers import fill, fill_markdown, plain
-
-    values = plain(m.numbers(demo_of(NAME)))
-    page = Path(__file__).parents[2] / "docs" / "answers" / "q6_05_rnn_vs_fnn.md"
-    fill_markdown(page.read_text(encoding="utf-8"), values)
-    for spec in m.FIGURES:
-        fill(spec.alt, values)
-        fill(spec.caption, values)
-
-
-def test_summary_prints_every_number_the_page_quotes(demo_of):
-    demo = demo_of(NAME)
-    summary = m.summarize(demo)
-    missing = [name for name, number in m.numbers(demo).items() if str(number) not in summary]
-    assert not missing
-
-
 def test_numbers_are_the_measured_values(demo_of):
     demo = demo_of(NAME)
     n = m.numbers(demo)

@@ -173,10 +173,3 @@ def test_demonstration_terms_shrink_with_distance(demo_of):
     norms = demo_of(NAME).term_norms  # index k - 1; W = 0.9·Q
     assert norms[0] < 0.1 * norms[-1]
     assert norms[: len(norms) // 2].max() < norms[len(norms) // 2 :].min()
-
-
-def test_summary_prints_every_number_the_page_quotes(demo_of):
-    demo = demo_of(NAME)
-    summary = m.summarize(demo)
-    missing = [name for name, number in m.numbers(demo).items() if str(number) not in summary]
-    assert not missing
