@@ -103,8 +103,21 @@ class Number:
         return {"text": str(self), "value": value, "about": self.about}
 
 
-def names(text: str) -> list[str]:
-    """The dotted names of the number markers in `text`, in order."""
+def names(text: str, *, markdown: bool = False) -> list[str]:
+    """The dotted names of the number markers in `text`, in order.
+
+    With `markdown`, markers in code (fenced or inline) are left out: they are shown, not filled.
+
+    Examples:
+        >>> names("{{ run.a }} `{{ run.b }}`", markdown=True)
+        ['run.a']
+    """
+    if markdown:
+        text = "".join(
+            _PROTECTED.sub(lambda m: "" if m.group(0).startswith("`") else m.group(0), chunk)
+            for chunk, code in _fenced(text)
+            if not code
+        )
     return [m.group(1) for m in MARKER.finditer(text)]
 
 

@@ -1,32 +1,68 @@
-"""The registry of questions: the one list that the site, the CLI and the quiz read.
+"""The registry of questions, discovered from the data files beside the answer modules.
 
-Each question has a stable id (`6.9b` is ours, for the second section numbered "6.9"
-upstream), an English title, the original Chinese title and number as printed upstream, tags
-and a difficulty. Its answer module is `qa/answers/<slug>.py`, its data (interview answer and
-self-check cards) `qa/answers/<slug>.toml`, and its page `docs/answers/<slug>.md`.
+A question is its files, and nothing else lists it:
 
-This module imports only the standard library, so that `dl500 list`, `dl500 show` and
-`dl500 due` start fast.
+- `qa/answers/<slug>.py` — the answer module (its demonstration, figures and quiz solvers);
+- `qa/answers/<slug>.toml` — its data: a `[question]` table (the id, the English title, the
+  original Chinese title and number as printed upstream, tags, difficulty), then the interview
+  answer and the self-check cards;
+- `docs/answers/<slug>.md` — its page.
+
+`dl500 list/show/run`, the site's nav and home table, the quiz bank and the card export all read
+this registry, so a question added as those files appears everywhere. Ids are stable (`6.9b` is
+ours, for the second section numbered "6.9" upstream); questions are ordered as in the book.
+
+This module imports only the standard library, and reads the data files on first use, so that
+`dl500 list`, `dl500 show` and `dl500 due` start fast.
 
 Examples:
-    >>> [q.id for q in QUESTIONS]
+    >>> ids()
     ['6.4', '6.5', '6.6', '6.7', '6.8', '6.9', '6.9b', '6.10']
     >>> get("6.8").module
     'qa.answers.q6_08_forward_pass'
     >>> get("6.8").page
     'answers/q6_08_forward_pass.md'
+    >>> book_order("6.9b") < book_order("6.10")
+    True
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib import util
+from pathlib import Path
 from typing import Any
 
-__all__ = ["QUESTIONS", "Question", "UnknownQuestionError", "closest", "get", "ids"]
+__all__ = [
+    "QUESTIONS",  # noqa: F822 (read from the data files on first use, by __getattr__)
+    "Question",
+    "RegistryError",
+    "UnknownQuestionError",
+    "book_order",
+    "closest",
+    "discover",
+    "get",
+    "ids",
+]
+
+PACKAGE = "qa.answers"
+DIFFICULTIES = ("easy", "medium", "hard")
+_FIELDS: dict[str, type] = {
+    "id": str,
+    "title": str,
+    "title_zh": str,
+    "upstream_number": str,
+    "tags": list,
+    "difficulty": str,
+}
+
+
+class RegistryError(ValueError):
+    """A data file whose `[question]` table is missing or malformed; the message names it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,6 +77,7 @@ class Question:
         upstream_number: The section number printed upstream (both 6.9 and 6.9b print "6.9").
         tags: Topic tags, used by `dl500 quiz --tag`.
         difficulty: `"easy"`, `"medium"` or `"hard"`.
+        package: The package holding the answer module and its data file.
     """
 
     id: str
@@ -50,11 +87,12 @@ class Question:
     upstream_number: str
     tags: tuple[str, ...]
     difficulty: str
+    package: str = PACKAGE
 
     @property
     def module(self) -> str:
         """Dotted name of the answer module."""
-        return f"qa.answers.{self.slug}"
+        return f"{self.package}.{self.slug}"
 
     @property
     def page(self) -> str:
@@ -67,86 +105,83 @@ class Question:
         return f"answers/{self.slug}/"
 
     def data(self) -> dict[str, Any]:
-        """The question's data file (`interview_answer`, `cards`), parsed."""
-        return _load_data(self.slug)
+        """The question's data file (`question`, `interview_answer`, `cards`), parsed."""
+        return _load(str(package_directory(self.package) / f"{self.slug}.toml"))
 
 
-QUESTIONS: tuple[Question, ...] = (
-    Question(
-        id="6.4",
-        slug="q6_04_cnn_vs_rnn",
-        title="How do CNNs and RNNs differ?",
-        title_zh="CNN和RNN的区别",
-        upstream_number="6.4",
-        tags=("architecture", "cnn", "tcn"),
-        difficulty="easy",
-    ),
-    Question(
-        id="6.5",
-        slug="q6_05_rnn_vs_fnn",
-        title="How do RNNs differ from feed-forward networks?",
-        title_zh="RNNs和FNNs有什么区别",
-        upstream_number="6.5",
-        tags=("architecture", "memory", "parameter-sharing"),
-        difficulty="easy",
-    ),
-    Question(
-        id="6.6",
-        slug="q6_06_rnn_training",
-        title="How does training an RNN compare with training a feed-forward network?",
-        title_zh="RNNs训练和传统ANN训练异同点",
-        upstream_number="6.6",
-        tags=("training", "bptt", "parameter-sharing"),
-        difficulty="medium",
-    ),
-    Question(
-        id="6.7",
-        slug="q6_07_loss_oscillation",
-        title="Why does the loss jump around when training an RNN?",
-        title_zh="为什么RNN训练的时候Loss波动很大",
-        upstream_number="6.7",
-        tags=("training", "exploding-gradients", "clipping"),
-        difficulty="medium",
-    ),
-    Question(
-        id="6.8",
-        slug="q6_08_forward_pass",
-        title="The standard RNN forward pass",
-        title_zh="标准RNN前向输出流程",
-        upstream_number="6.8",
-        tags=("forward-pass", "notation", "softmax"),
-        difficulty="easy",
-    ),
-    Question(
-        id="6.9",
-        slug="q6_09_bptt",
-        title="Deriving backpropagation through time (BPTT)",
-        title_zh="BPTT算法推导",
-        upstream_number="6.9",
-        tags=("bptt", "gradients", "derivation"),
-        difficulty="hard",
-    ),
-    Question(
-        id="6.9b",
-        slug="q6_09b_vanishing_gradients",
-        title="Why do gradients vanish in an RNN?",
-        title_zh="RNN中为什么会出现梯度消失",
-        upstream_number="6.9",
-        tags=("vanishing-gradients", "jacobian", "activations"),
-        difficulty="medium",
-    ),
-    Question(
-        id="6.10",
-        slug="q6_10_fixing_vanishing",
-        title="How can vanishing gradients in an RNN be fixed?",
-        title_zh="如何解决RNN中的梯度消失问题",
-        upstream_number="6.10",
-        tags=("vanishing-gradients", "lstm", "relu", "normalization"),
-        difficulty="medium",
-    ),
-)
+def package_directory(package: str = PACKAGE) -> Path:
+    """The directory of a package of answers (found without importing its modules)."""
+    spec = util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise RegistryError(f"no package {package!r}")
+    return Path(next(iter(spec.submodule_search_locations)))
 
-_BY_ID = {q.id: q for q in QUESTIONS}
+
+def book_order(question_id: str) -> tuple[int, int, str]:
+    """Sort key of an id in the order of the book: 6.9 < 6.9b < 6.10."""
+    match = re.fullmatch(r"(\d+)\.(\d+)([a-z]*)", question_id)
+    if match is None:
+        raise RegistryError(f"question id {question_id!r} is not like 6.8 or 6.9b")
+    return int(match[1]), int(match[2]), match[3]
+
+
+def discover(package: str = PACKAGE) -> tuple[Question, ...]:
+    """Every question whose data file lies in `package`, in book order.
+
+    Raises:
+        RegistryError: Naming the file whose `[question]` table is missing or malformed, or the
+            two files that claim the same id.
+    """
+    found: dict[str, Question] = {}
+    for path in sorted(package_directory(package).glob("*.toml")):
+        q = _question(path, package)
+        if q.id in found:
+            raise RegistryError(
+                f"{path.name}: id {q.id!r} is already taken by {found[q.id].slug}.toml"
+            )
+        found[q.id] = q
+    return tuple(sorted(found.values(), key=lambda q: book_order(q.id)))
+
+
+def _question(path: Path, package: str) -> Question:
+    try:
+        table = _load(str(path)).get("question")
+    except (OSError, ValueError) as exc:
+        raise RegistryError(f"{path.name}: cannot read it: {exc}") from exc
+    if not isinstance(table, dict):
+        raise RegistryError(f"{path.name}: no [question] table (id, titles, tags, difficulty)")
+    problems = [
+        f"'{name}' must be a {kind.__name__}"
+        for name, kind in _FIELDS.items()
+        if not isinstance(table.get(name), kind)
+    ]
+    if table.get("difficulty") not in DIFFICULTIES:
+        problems.append(f"'difficulty' must be one of {', '.join(DIFFICULTIES)}")
+    if problems:
+        raise RegistryError(f"{path.name}: [question]: " + "; ".join(problems))
+    book_order(table["id"])  # a malformed id fails here, naming it
+    return Question(
+        id=table["id"],
+        slug=path.stem,
+        title=table["title"],
+        title_zh=table["title_zh"],
+        upstream_number=table["upstream_number"],
+        tags=tuple(table["tags"]),
+        difficulty=table["difficulty"],
+        package=package,
+    )
+
+
+@cache
+def _registry() -> tuple[Question, ...]:
+    return discover()
+
+
+def __getattr__(name: str) -> Any:
+    # `QUESTIONS` is read from the data files when first asked for, not at import.
+    if name == "QUESTIONS":
+        return _registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class UnknownQuestionError(LookupError):
@@ -155,7 +190,7 @@ class UnknownQuestionError(LookupError):
 
 def ids() -> list[str]:
     """The registered ids, in book order."""
-    return [q.id for q in QUESTIONS]
+    return [q.id for q in _registry()]
 
 
 def closest(text: str) -> str | None:
@@ -170,7 +205,7 @@ def closest(text: str) -> str | None:
         True
     """
     lowered = text.strip().lower()
-    if lowered in _BY_ID:
+    if lowered in ids():
         return lowered
     matches = difflib.get_close_matches(lowered, ids(), n=1, cutoff=0.6)
     return matches[0] if matches else None
@@ -191,8 +226,9 @@ def get(question_id: str) -> Question:
         qa.questions.UnknownQuestionError: unknown question '6.99' (did you mean 6.9?); ...
     """
     key = question_id.strip().lower()
-    if key in _BY_ID:
-        return _BY_ID[key]
+    for q in _registry():
+        if q.id == key:
+            return q
     hint = closest(question_id)
     suggestion = f" (did you mean {hint}?)" if hint else ""
     raise UnknownQuestionError(
@@ -201,6 +237,5 @@ def get(question_id: str) -> Question:
 
 
 @cache
-def _load_data(slug: str) -> dict[str, Any]:
-    text = resources.files("qa.answers").joinpath(f"{slug}.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+def _load(path: str) -> dict[str, Any]:
+    return tomllib.loads(Path(path).read_text(encoding="utf-8"))

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +25,29 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["COLORS", "STYLE", "new_figure", "save_svg", "to_svg"]
+__all__ = ["COLORS", "STYLE", "FigureSpec", "new_figure", "save_svg", "to_svg"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class FigureSpec:
+    """A figure that an answer module or an experiment can draw from its result.
+
+    Attributes:
+        name: File stem of the figure, e.g. `"hidden-states"`; unique within its module.
+        build: Function taking the result (a demonstration's, or an experiment's record) and
+            returning a Figure.
+        alt: Alternative text: what the figure shows, for someone who cannot see it.
+        caption: One or two sentences shown under the figure.
+
+    A measured number in `alt` or `caption` is never typed: it is a marker, `{{ run.NAME }}`,
+    filled at build time from the numbers of the result that drew the figure (`qa.numbers`).
+    """
+
+    name: str
+    build: Callable[[Any], Figure]
+    alt: str
+    caption: str
+
 
 # Okabe–Ito palette: distinguishable with the common colour-vision deficiencies.
 COLORS = {

@@ -11,9 +11,10 @@ For a question with slug `<slug>` (see `qa.questions`):
       a caption or an alt text quotes, by name (`{{ run.NAME }}` in their text);
     - `summarize(result) -> str`, the plain-text report that `dl500 run` prints (it prints the
       quoted numbers through `numbers`, so that the terminal and the page agree);
-    - `FIGURES`, a tuple of `FigureSpec`: each builds a `matplotlib.figure.Figure` from the
-      result of `demonstrate`, with its alt text and caption;
-    - `main(argv=None) -> int`, so that `python -m qa.answers.<slug>` works like `dl500 run`.
+    - `FIGURES`, a tuple of `qa.viz.FigureSpec`: each builds a `matplotlib.figure.Figure` from
+      the result of `demonstrate`, with its alt text and caption.
+
+  It is library code: it has no `main`; `dl500 run ID` runs any answer.
 - `qa/answers/<slug>.toml` — the data: `interview_answer` (Markdown) and the self-check
   `cards` that the page and the quiz share.
 - `docs/answers/<slug>.md` — the page.
@@ -28,34 +29,10 @@ This package imports only the standard library; answer modules import NumPy them
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-__all__ = ["FigureSpec", "run"]
-
-
-@dataclass(frozen=True, kw_only=True)
-class FigureSpec:
-    """A figure an answer module can draw from its demonstration's result.
-
-    Attributes:
-        name: File stem of the figure, e.g. `"hidden-states"`; unique within the module.
-        build: Function taking the result of `demonstrate` and returning a Figure.
-        alt: Alternative text: what the figure shows, for someone who cannot see it.
-        caption: One or two sentences shown under the figure.
-
-    A measured number in `alt` or `caption` is never typed: it is a marker, `{{ run.NAME }}`,
-    filled at build time from the numbers of the result that drew the figure (`qa.numbers`).
-    """
-
-    name: str
-    build: Callable[[Any], Figure]
-    alt: str
-    caption: str
+__all__ = ["run"]
 
 
 def run(

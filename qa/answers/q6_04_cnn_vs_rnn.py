@@ -17,11 +17,11 @@ stages; an RNN has $T$.
 `demonstrate` trains, on the adding problem with $T = 100$ and the same budget, a TCN whose
 field covers the sequence ($k = 2$, 7 levels, $r = 128$), the same TCN with 5 levels
 ($r = 32$, which never sees the first marker), and a tanh RNN (`qa.experiments.cnn_vs_rnn`,
-`qa.experiments._training`). It measures $\lVert \partial y_T / \partial x_s \rVert$ at
+`qa.experiments.training`). It measures $\lVert \partial y_T / \partial x_s \rVert$ at
 initialisation for each, counts sequential stages and multiply-adds against $T$, and times one
 forward and backward pass.
 
-Run it: `dl500 run 6.4` (or `python -m qa.answers.q6_04_cnn_vs_rnn`).
+Run it: `dl500 run 6.4`.
 """
 
 from __future__ import annotations
@@ -32,13 +32,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import conv, rnn, tasks
 from qa.experiments import cnn_vs_rnn
-from qa.experiments._base import map_units
-from qa.experiments._training import RunSpec, init_params, train_adding
+from qa.experiments.base import map_units
+from qa.experiments.training import RunSpec, init_params, train_adding
 from qa.numbers import Number
-from qa.viz import COLORS, new_figure
+from qa.viz import COLORS, FigureSpec, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -556,14 +555,3 @@ FIGURES = (
         "quotes the CPU times of one thread that this build measured.",
     ),
 )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: the same as `dl500 run 6.4`."""
-    from qa.cli.questions import module_main
-
-    return module_main("q6_04_cnn_vs_rnn", argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

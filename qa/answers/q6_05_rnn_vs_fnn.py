@@ -22,7 +22,7 @@ a window MLP ($w = 4$) and a tanh RNN ($H = 32$). The MLPs are built from the en
 layer (`qa.core.output`) and trained with the same loop as the RNN. It also runs the RNN as an
 explicit stack of $T$ tied feed-forward layers and measures the difference.
 
-Run it: `dl500 run 6.5` (or `python -m qa.answers.q6_05_rnn_vs_fnn`).
+Run it: `dl500 run 6.5`.
 """
 
 from __future__ import annotations
@@ -33,12 +33,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import activations, init, losses, optim, output, rnn
 from qa.core.model import SequenceModel
 from qa.core.train import train
 from qa.numbers import Number
-from qa.viz import COLORS, new_figure
+from qa.viz import COLORS, FigureSpec, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -471,14 +470,3 @@ FIGURES = (
         "how far back it can look.",
     ),
 )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: the same as `dl500 run 6.5`."""
-    from qa.cli.questions import module_main
-
-    return module_main("q6_05_rnn_vs_fnn", argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

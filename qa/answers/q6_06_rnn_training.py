@@ -21,7 +21,7 @@ against finite differences, measures the bias of truncated BPTT as a function of
 a contracting and an expanding $W$, and measures what the forward pass keeps for the backward
 pass as the sequence grows.
 
-Run it: `dl500 run 6.6` (or `python -m qa.answers.q6_06_rnn_training`).
+Run it: `dl500 run 6.6`.
 """
 
 from __future__ import annotations
@@ -33,11 +33,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import gru, init, losses, lstm, output, rnn, unroll
 from qa.core.gradcheck import numerical_gradient, rel_error
 from qa.numbers import Number
-from qa.viz import COLORS, new_figure
+from qa.viz import COLORS, FigureSpec, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -489,14 +488,3 @@ FIGURES = (
         "varies from run to run, so `dl500 run 6.6` prints it instead of plotting it.",
     ),
 )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: the same as `dl500 run 6.6`."""
-    from qa.cli.questions import module_main
-
-    return module_main("q6_06_rnn_training", argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

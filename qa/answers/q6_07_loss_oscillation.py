@@ -24,7 +24,7 @@ runs ten), at a learning rate the linear read-out tolerates, so that whatever ju
 the recurrence. Last, the same two runs at a learning rate the read-out does *not* tolerate,
 which blow up for a different reason.
 
-Run it: `dl500 run 6.7` (or `python -m qa.answers.q6_07_loss_oscillation`).
+Run it: `dl500 run 6.7`.
 """
 
 from __future__ import annotations
@@ -35,13 +35,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import optim
 from qa.core.tasks import ADDING_TRIVIAL_MSE
 from qa.experiments import cliff, clipping
-from qa.experiments._base import map_units
+from qa.experiments.base import map_units
 from qa.numbers import Number
-from qa.viz import COLORS, new_figure
+from qa.viz import COLORS, FigureSpec, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -667,14 +666,3 @@ FIGURES = (
         "which says nothing about the recurrence.",
     ),
 )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: the same as `dl500 run 6.7`."""
-    from qa.cli.questions import module_main
-
-    return module_main("q6_07_loss_oscillation", argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -16,7 +16,7 @@ and records, for one held-out string, what the forward pass produces at every st
 states $h_t$ and the predicted distributions $\hat y_t$. Because the grammar is known, so is the
 best achievable loss, which the training curve is compared with.
 
-Run it: `dl500 run 6.8` (or `python -m qa.answers.q6_08_forward_pass`).
+Run it: `dl500 run 6.8`.
 """
 
 from __future__ import annotations
@@ -27,12 +27,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import init, losses, optim, output, rnn, tasks
 from qa.core.model import SequenceModel
 from qa.core.train import train
 from qa.numbers import Number
-from qa.viz import COLORS, new_figure
+from qa.viz import COLORS, FigureSpec, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -389,14 +388,3 @@ FIGURES = (
         "units {{ run.linear_readout }}.",
     ),
 )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: the same as `dl500 run 6.8`."""
-    from qa.cli.questions import module_main
-
-    return module_main("q6_08_forward_pass", argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

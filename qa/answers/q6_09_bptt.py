@@ -25,7 +25,7 @@ five steps against central finite differences, together with three mistakes kept
 (`VARIANTS`), and checks every term of the unrolled sum by perturbing only the copy of $W$ used at
 step $k$ (`qa.core.unroll`).
 
-Run it: `dl500 run 6.9` (or `python -m qa.answers.q6_09_bptt`).
+Run it: `dl500 run 6.9`.
 """
 
 from __future__ import annotations
@@ -36,11 +36,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import init, losses, output, rnn, unroll
 from qa.core.gradcheck import numerical_gradient, rel_error
 from qa.numbers import Number
-from qa.viz import COLORS, new_figure
+from qa.viz import COLORS, FigureSpec, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -534,14 +533,3 @@ FIGURES = (
         "derivative. The terms shrink with the distance T − k, the subject of 6.9b.",
     ),
 )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: the same as `dl500 run 6.9`."""
-    from qa.cli.questions import module_main
-
-    return module_main("q6_09_bptt", argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -21,7 +21,7 @@ random tanh and sigmoid RNNs with $W = s\,Q$ ($Q$ orthogonal, so $\sigma_{\max}(
 below, at and above $1/\gamma$, and splits the BPTT gradient of $W$ by the time distance of its
 terms (one copy of $W$ per step, `qa.core.unroll`).
 
-Run it: `dl500 run 6.9b` (or `python -m qa.answers.q6_09b_vanishing_gradients`).
+Run it: `dl500 run 6.9b`.
 """
 
 from __future__ import annotations
@@ -32,11 +32,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import activations, init, losses, output, rnn, unroll
 from qa.core.activations import GAMMA
 from qa.numbers import Number
-from qa.viz import COLORS, new_figure
+from qa.viz import COLORS, FigureSpec, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -365,14 +364,3 @@ FIGURES = (
         "vanishes while the gradient itself does not.",
     ),
 )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: the same as `dl500 run 6.9b`."""
-    from qa.cli.questions import module_main
-
-    return module_main("q6_09b_vanishing_gradients", argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -25,9 +25,9 @@ first of $T = 100$ steps for seven networks (`qa.experiments.vanishing_at_init`)
 $\mathbb E[\tanh'(x)]$ by quadrature and checks it by Monte Carlo
 (`qa.experiments.normalization`); and trains a tanh RNN, an IRNN, an LSTM (forget bias 1) and a
 GRU of about the same number of parameters on the adding problem with the same optimiser,
-clipping and number of steps (`qa.experiments._training`).
+clipping and number of steps (`qa.experiments.training`).
 
-Run it: `dl500 run 6.10` (or `python -m qa.answers.q6_10_fixing_vanishing`).
+Run it: `dl500 run 6.10`.
 """
 
 from __future__ import annotations
@@ -38,14 +38,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import init, tasks
 from qa.core.activations import derivative_from_output
 from qa.experiments import normalization, vanishing_at_init
-from qa.experiments._base import map_units
-from qa.experiments._training import MODEL_LABELS, RunSpec, init_params, train_adding
+from qa.experiments.base import map_units
+from qa.experiments.training import MODEL_LABELS, RunSpec, init_params, train_adding
 from qa.numbers import Number
-from qa.viz import COLORS, new_figure
+from qa.viz import COLORS, FigureSpec, new_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -106,7 +105,7 @@ def gradient_ratio(
     one at $h$, not at the cell $c$.
 
     Args:
-        model: A key of `qa.experiments._training.MODELS` (`"tanh"`, `"irnn"`, `"lstm"`, ...).
+        model: A key of `qa.experiments.training.MODELS` (`"tanh"`, `"irnn"`, `"lstm"`, ...).
         seed: Seed of the initialisation and of the batch.
         seq_len: `T`.
         hidden: `H`.
@@ -490,14 +489,3 @@ FIGURES = (
         "leaves the line, and how low it ends, changes from seed to seed.",
     ),
 )
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: the same as `dl500 run 6.10`."""
-    from qa.cli.questions import module_main
-
-    return module_main("q6_10_fixing_vanishing", argv)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -9,23 +9,20 @@ light commands (`list`, `show`, `due`) start fast.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from qa import __version__
+from qa.cli import questions, quiz, reproduce
 from qa.cli.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, CLIError
+from qa.questions import RegistryError
 
 __all__ = ["build_parser", "main"]
 
-# Modules contributing commands, in the order `--help` lists them. A module that is not
-# installed (a feature still being built) is skipped.
-COMMAND_MODULES = (
-    "qa.cli.questions",
-    "qa.quiz.cli",
-    "qa.experiments.cli",
-)
+# Modules contributing commands, in the order `--help` lists them. Each imports only the
+# standard library at its top, so that light commands (`list`, `due`) start fast.
+COMMAND_MODULES = (questions, quiz, reproduce)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,13 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"dl500-rnn {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is not None and name.startswith(exc.name):
-                continue
-            raise
+    for module in COMMAND_MODULES:
         module.register(sub)
     return parser
 
@@ -78,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CLIError as exc:
         print(f"dl500: error: {exc}", file=sys.stderr)
         return exc.status
+    except RegistryError as exc:  # a question's data file is broken: say which
+        print(f"dl500: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("\ndl500: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

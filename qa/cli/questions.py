@@ -6,16 +6,16 @@ import argparse
 import importlib
 import json
 import shutil
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
+from qa import questions as registry
 from qa.cli.argtypes import at_least
 from qa.cli.errors import EXIT_USAGE, CLIError
-from qa.questions import QUESTIONS, Question, UnknownQuestionError, get
+from qa.questions import Question, UnknownQuestionError, get
 
-__all__ = ["module_main", "register", "run_question"]
+__all__ = ["register", "run_question"]
 
 DEFAULT_OUT = Path("dl500-figures")
 
@@ -83,14 +83,15 @@ def cmd_list(args: argparse.Namespace) -> int:
                 "module": q.module,
                 "page": q.page,
             }
-            for q in QUESTIONS
+            for q in registry.QUESTIONS
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    width = max(len(q.id) for q in QUESTIONS)
-    for q in QUESTIONS:
+    questions = registry.QUESTIONS
+    width = max(len(q.id) for q in questions)
+    for q in questions:
         print(f"{q.id:<{width}}  {q.difficulty:<6}  {q.title}  ({q.title_zh})")
-    print(f"\n{len(QUESTIONS)} questions. 'dl500 show ID' for an answer, 'dl500 run ID' to run it.")
+    print(f"\n{len(questions)} questions. 'dl500 show ID' for an answer, 'dl500 run ID' to run it.")
     return 0
 
 
@@ -154,17 +155,3 @@ def run_question(q: Question, *, out: Path | None, seed: int | None, numbers: bo
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a question's demonstration."""
     return run_question(_question(args.id), out=args.out, seed=args.seed, numbers=args.numbers)
-
-
-def module_main(slug: str, argv: list[str] | None = None) -> int:
-    """`main` of an answer module: the same as `dl500 run` for its question."""
-    q = next(q for q in QUESTIONS if q.slug == slug)
-    parser = argparse.ArgumentParser(prog=f"python -m {q.module}", description=q.title)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR")
-    parser.add_argument("--seed", type=_seed, default=None, metavar="N")
-    args = parser.parse_args(argv)
-    try:
-        return run_question(q, out=args.out, seed=args.seed)
-    except CLIError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.status

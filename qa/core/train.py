@@ -30,10 +30,29 @@ import numpy as np
 
 from qa.core.optim import Optimizer, clip_by_global_norm, clip_by_value, global_norm
 
-__all__ = ["TrainResult", "train"]
+__all__ = ["Step", "TrainResult", "train"]
 
 Params = dict[str, np.ndarray]
 Objective = Callable[[Params, int], tuple[float, Mapping[str, np.ndarray]]]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One update as the loop sees it, handed to the callbacks of `train`.
+
+    Attributes:
+        index: The update's number, from 0.
+        params: The parameters before the update.
+        loss: The loss at `params` (finite).
+        grads: The gradients at `params`, before any clipping.
+        norm: Their global norm (finite).
+    """
+
+    index: int
+    params: Params
+    loss: float
+    grads: Mapping[str, np.ndarray]
+    norm: float
 
 
 @dataclass(frozen=True)
@@ -71,6 +90,8 @@ def train(
     clip_norm: float | None = None,
     clip_value: float | None = None,
     progress: Callable[[float], None] | None = None,
+    on_step: Callable[[Step], Mapping[str, np.ndarray] | None] | None = None,
+    after_step: Callable[[Step, Params], bool | None] | None = None,
 ) -> TrainResult:
     """Run `steps` updates of `optimizer` on `objective`.
 
@@ -83,6 +104,11 @@ def train(
         clip_norm: If set, clip the gradients to this global norm before each update.
         clip_value: If set, clamp each gradient entry to `[-clip_value, clip_value]`.
         progress: Called with the fraction done after each step.
+        on_step: Called before each update, once loss and gradients are known to be finite;
+            it may record what it likes, and may return the gradients to use instead (to clip
+            them its own way, say). `clip_norm` and `clip_value` then apply to those.
+        after_step: Called after each update with the new parameters; returning True stops
+            the run there (`stop_reason` says so).
 
     Returns:
         A `TrainResult`.
@@ -111,15 +137,22 @@ def train(
             if not math.isfinite(norm):
                 reason = f"non-finite gradient at step {step + 1}"
                 break
+            seen = Step(step, current, loss, grads, norm)
+            if on_step is not None and (replaced := on_step(seen)) is not None:
+                grads = replaced
             if clip_norm is not None:
                 grads, _ = clip_by_global_norm(grads, clip_norm)
             elif clip_value is not None:
                 grads = clip_by_value(grads, clip_value)
             current, state = optimizer.step(current, grads, state)
+            stop = after_step is not None and after_step(seen, current)
         losses.append(loss)
         norms.append(norm)
         if progress is not None:
             progress((step + 1) / steps)
+        if stop:
+            reason = f"stopped by after_step at step {step + 1}"
+            break
     return TrainResult(
         params=current,
         losses=np.asarray(losses, dtype=np.float64),

@@ -15,7 +15,7 @@ partly, or not. One module per experiment, in the order of `NAMES`; each defines
 - `FIGURES`, a tuple of `qa.answers.FigureSpec` built from the record.
 
 `qa.experiments.runner` runs them with a cache keyed by the code that produced them;
-`dl500 reproduce` is the command line (`qa.experiments.cli`) and `qa.experiments.report` renders
+`dl500 reproduce` is the command line (`qa.cli.reproduce`) and `qa.site.report` renders
 the site's reproducibility report.
 
 This package imports only the standard library; the experiment modules import NumPy.

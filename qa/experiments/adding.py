@@ -6,7 +6,7 @@ state (`qa.core.tasks.adding_problem`). Predicting 1 whatever the input scores t
 the sum, $1/6$: a model that has not learned to carry the marked values across up to 99 steps
 sits there.
 
-Five recurrent nets with 32 hidden units (`qa.experiments._training.MODELS`): the tanh RNN, a
+Five recurrent nets with 32 hidden units (`qa.experiments.training.MODELS`): the tanh RNN, a
 ReLU RNN with Gaussian $W$, the IRNN ($W = I$, Le et al. 2015), the LSTM (forget-gate bias 1)
 and the GRU. All are trained the same way — Adam with learning rate 3e-3, gradients clipped to
 norm 1, batches of 32 fresh sequences, a fixed number of steps — and scored on 1000 test
@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core.tasks import ADDING_TRIVIAL_MSE
-from qa.experiments._base import Check, Verdict, grade, map_units, spread
-from qa.experiments._training import MODEL_LABELS, RunSpec, train_adding
+from qa.experiments.base import Check, Verdict, grade, map_units, spread
+from qa.experiments.training import MODEL_LABELS, RunSpec, train_adding
+from qa.viz import FigureSpec
 
 TITLE = "The adding problem: which recurrent nets learn it"
 CLAIM = (
@@ -60,7 +60,7 @@ class Config:
         lr: Adam's learning rate, the same for every model.
         batch: Sequences per update.
         test_size: Test sequences.
-        models: Keys of `qa.experiments._training.MODELS`.
+        models: Keys of `qa.experiments.training.MODELS`.
         seeds: One run per seed and model.
     """
 

@@ -20,10 +20,10 @@ from typing import Any
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import rnn
 from qa.core.activations import sigmoid
-from qa.experiments._base import Check, Verdict, grade
+from qa.experiments.base import Check, Verdict, grade
+from qa.viz import FigureSpec
 
 TITLE = "The cliff: exploding gradients in a one-unit RNN"
 CLAIM = (

@@ -54,12 +54,13 @@ from typing import Any
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import losses, optim, output, rnn, tasks
-from qa.core.optim import clip_by_global_norm, clip_by_value, global_norm
-from qa.experiments._base import Check, Verdict, finite, grade, map_units, spread, thin
-from qa.experiments._training import adding_test_set, init_params
+from qa.core.optim import clip_by_global_norm, clip_by_value
+from qa.core.train import Step, train
+from qa.experiments.base import Check, Verdict, finite, grade, map_units, spread, thin
+from qa.experiments.training import adding_test_set, init_params
 from qa.numbers import Number
+from qa.viz import FigureSpec
 
 TITLE = "Gradient clipping against exploding gradients"
 CLAIM = (
@@ -154,7 +155,7 @@ def readout_curvature_bound(hidden: int) -> float:
 
 
 def initial_params(seed: int, config: Config) -> dict[str, np.ndarray]:
-    """The initialisation of a seed (the same as `qa.experiments._training.train_adding`'s)."""
+    """The initialisation of a seed (the same as `qa.experiments.training.train_adding`'s)."""
     rng = np.random.default_rng(seed)
     return init_params(
         "tanh", rng, 2, config.hidden, recurrent="gaussian", recurrent_scale=config.recurrent_scale
@@ -294,70 +295,78 @@ def train_one(
         theta = threshold(seed, config)
     params = initial_params(seed, config) if params is None else dict(params)
     sgd = optim.SGD(lr=lr)
-    state = sgd.init(params)
+    state = sgd.init(params)  # plain SGD keeps no state: a step from any parameters is pure
     data = np.random.default_rng([seed, 104729])
     val = tasks.adding_problem(
         np.random.default_rng([seed, 31337]), config.seq_len, config.val_size
     )
     log = _Log()
+    last: dict[str, Any] = {}  # what the objective computed beyond the loss and gradients
+
+    def objective(p: dict[str, np.ndarray], step: int) -> tuple[float, dict[str, np.ndarray]]:
+        xs, y = tasks.adding_problem(data, config.seq_len, config.batch)
+        loss, grads, last["hs"], last["gain"] = loss_and_grads(p, xs, y)
+        return loss, grads
+
+    def on_step(s: Step) -> dict[str, np.ndarray] | None:
+        hs, gain, norm = last["hs"], last["gain"], s.norm
+        z = np.concatenate([hs[-1], np.ones((len(hs[-1]), 1))], axis=1)  # (B, H + 1)
+        top = np.linalg.eigvalsh(z.T @ z)[-1]
+        log.curvature = max(log.curvature, lr * 2 * top / len(z))
+        recent = log.norms[-config.spike_window :]
+        median = float(np.median(recent)) if len(recent) == config.spike_window else None
+        spike = median is not None and norm >= config.spike_factor * median
+        sampled = s.index % config.val_every == 0
+        log.norms.append(norm)
+        log.losses.append(s.loss)
+        log.blocks.append(_block_norms(s.grads))
+        log.gains.append(gain)
+        if mode == "none":
+            _measure_cosines(s.grads, norm, theta, log.cosines)
+        last["before"] = _evaluate(s.params, *val) if spike or sampled else None
+        clipped, _ = clip_by_global_norm(s.grads, theta)
+        last["spike"] = None
+        if spike:
+            # Both steps from the same parameters and batch: the comparison does not depend on
+            # where each run's trajectory went, only on the step.
+            plain_after = _evaluate(sgd.step(s.params, s.grads, state)[0], *val)
+            clipped_after = _evaluate(sgd.step(s.params, clipped, state)[0], *val)
+            before = last["before"][0]
+            last["spike"] = {
+                "step": s.index + 1,
+                "norm": norm,
+                "ratio": norm / median,
+                "shares": {k: (v / norm) ** 2 for k, v in log.blocks[-1].items()},
+                "gain": finite(gain),
+                "jump_plain": _ratio(plain_after[0], before),
+                "jump_clipped": _ratio(clipped_after[0], before),
+            }
+        last["sampled"] = sampled
+        return clipped if mode == "norm" else None
+
+    def after_step(s: Step, new: dict[str, np.ndarray]) -> None:
+        before, spike = last["before"], last["spike"]
+        if before is None:
+            return
+        after = _evaluate(new, *val)
+        jump = _ratio(after[0], before[0])
+        if last["sampled"]:
+            log.val_steps.append(s.index)
+            log.val_mse.append(finite(before[0]))
+        if spike is not None:
+            log.spikes.append(
+                {**spike, "jump": jump, "sat_before": before[1], "sat_after": after[1]}
+            )
+        elif jump is not None:
+            log.ordinary.append(jump)
+
     # The side runs overflow on purpose: a non-finite loss is a finding, checked, not warned about.
     with np.errstate(all="ignore"):
-        for step in range(steps):
-            xs, y = tasks.adding_problem(data, config.seq_len, config.batch)
-            loss, grads, hs, gain = loss_and_grads(params, xs, y)
-            norm = global_norm(grads)
-            if not (np.isfinite(loss) and np.isfinite(norm)):
-                log.diverged = True
-                break
-            z = np.concatenate([hs[-1], np.ones((len(hs[-1]), 1))], axis=1)  # (B, H + 1)
-            top = np.linalg.eigvalsh(z.T @ z)[-1]
-            log.curvature = max(log.curvature, lr * 2 * top / len(z))
-            recent = log.norms[-config.spike_window :]
-            median = float(np.median(recent)) if len(recent) == config.spike_window else None
-            spike = median is not None and norm >= config.spike_factor * median
-            sampled = step % config.val_every == 0
-            log.norms.append(norm)
-            log.losses.append(float(loss))
-            log.blocks.append(_block_norms(grads))
-            log.gains.append(gain)
-            if mode == "none":
-                _measure_cosines(grads, norm, theta, log.cosines)
-            before = _evaluate(params, *val) if spike or sampled else None
-            clipped, _ = clip_by_global_norm(grads, theta)
-            if spike:
-                # Both steps from the same parameters and batch: the comparison does not depend
-                # on where each run's trajectory went, only on the step.
-                plain_after = _evaluate(sgd.step(params, grads, state)[0], *val)
-                clipped_after = _evaluate(sgd.step(params, clipped, state)[0], *val)
-            if mode == "norm":
-                grads = clipped
-            params, state = sgd.step(params, grads, state)
-            if before is not None:
-                after = _evaluate(params, *val)
-                jump = _ratio(after[0], before[0])
-                if sampled:
-                    log.val_steps.append(step)
-                    log.val_mse.append(finite(before[0]))
-                if spike:
-                    log.spikes.append(
-                        {
-                            "step": step + 1,
-                            "norm": norm,
-                            "ratio": norm / median,
-                            "shares": {k: (v / norm) ** 2 for k, v in log.blocks[-1].items()},
-                            "gain": finite(gain),
-                            "jump": jump,
-                            "jump_plain": _ratio(plain_after[0], before[0]),
-                            "jump_clipped": _ratio(clipped_after[0], before[0]),
-                            "sat_before": before[1],
-                            "sat_after": after[1],
-                        }
-                    )
-                elif jump is not None:
-                    log.ordinary.append(jump)
-            if progress is not None and (step + 1) % 100 == 0:
-                progress((step + 1) / steps)
-        test = None if log.diverged else _evaluate_test(params, seed, config)
+        result = train(
+            objective, params, sgd, steps, progress=progress, on_step=on_step, after_step=after_step
+        )
+        log.diverged = result.diverged
+        test = None if log.diverged else _evaluate_test(result.params, seed, config)
     out = _run_record(log, test, mode=mode, seed=seed, lr=lr, theta=theta, steps=steps)
     if trace:
         out["trace"] = {

@@ -32,10 +32,10 @@ from typing import Any
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import conv, init, losses, output, tasks
-from qa.experiments._base import Check, Verdict, grade, map_units, spread
-from qa.experiments._training import MODELS, RunSpec, init_params, train_adding
+from qa.experiments.base import Check, Verdict, grade, map_units, spread
+from qa.experiments.training import MODELS, RunSpec, init_params, train_adding
+from qa.viz import FigureSpec
 
 TITLE = "A dilated causal CNN against RNNs on sequences"
 CLAIM = (
@@ -165,7 +165,7 @@ def train_tcn(levels: int, seed: int, config: Config, progress: Any = None) -> d
     """Train one TCN of `levels` levels on the adding problem, like the recurrent nets.
 
     Returns:
-        The record of `qa.experiments._training.train_adding`, plus the TCN's `levels`, its
+        The record of `qa.experiments.training.train_adding`, plus the TCN's `levels`, its
         receptive `field`, the MSE `floor` that field implies (`adding_floor`) and its number
         of `parameters`.
     """
@@ -219,7 +219,7 @@ def timings(
     Args:
         config: Uses the `timing_*` fields, `channels`, `kernel` and `init_scale`.
         nets: `"tcn"` (with ceil(log2 T) levels, so that its field covers `T`) and keys of
-            `qa.experiments._training.MODELS` (with `timing_hidden` units).
+            `qa.experiments.training.MODELS` (with `timing_hidden` units).
 
     Returns:
         One row per `T`: `{"T", "tcn_levels", "<net>_1", "<net>_B", ...}`.

@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import losses, optim, tasks
 from qa.core.model import SequenceModel
 from qa.core.train import train
-from qa.experiments._base import Check, Verdict, grade, map_units, spread, thin
+from qa.experiments.base import Check, Verdict, grade, map_units, spread, thin
+from qa.viz import FigureSpec
 
 TITLE = "Copy memory: who beats the memoryless baseline"
 CLAIM = (

@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core.activations import apply, derivative_from_output, sigmoid
-from qa.experiments._base import Check, Verdict, grade
+from qa.experiments.base import Check, Verdict, grade
+from qa.viz import FigureSpec
 
 TITLE = "Derivative bounds of sigmoid and tanh"
 CLAIM = (

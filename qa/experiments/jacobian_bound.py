@@ -30,10 +30,10 @@ from typing import Any
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import init, rnn
 from qa.core.activations import GAMMA, derivative_from_output
-from qa.experiments._base import Check, Verdict, grade, map_units, spread
+from qa.experiments.base import Check, Verdict, grade, map_units, spread
+from qa.viz import FigureSpec
 
 TITLE = "The Jacobian-product bound"
 CLAIM = (

@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import rnn, tasks
-from qa.experiments._base import Check, Verdict, grade
+from qa.experiments.base import Check, Verdict, grade
+from qa.viz import FigureSpec
 
 TITLE = "The latch problem: success against dependency length"
 CLAIM = (

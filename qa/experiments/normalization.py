@@ -34,10 +34,10 @@ from typing import Any
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import init, norm, rnn, tasks
 from qa.core.activations import derivative_from_output
-from qa.experiments._base import Check, Verdict, grade, map_units, spread
+from qa.experiments.base import Check, Verdict, grade, map_units, spread
+from qa.viz import FigureSpec
 
 TITLE = "Normalisation in RNNs: batch norm per step, layer norm"
 CLAIM = (

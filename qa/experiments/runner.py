@@ -2,11 +2,11 @@
 
 A result is stored as JSON under the cache directory (`.cache/experiments/` in a source
 checkout, else the user cache directory; `$DL500_EXPERIMENT_CACHE` overrides both), in a file
-named after the experiment and its key. The key is a SHA-256 of the experiment's module, the
-shared modules `qa/experiments/_*.py`, every module of `qa/core`, the configuration, and the
-NumPy and Python versions: change any of them and the experiment runs again; change nothing
-and it is read back. Writes are atomic (a temporary file renamed into place), so an
-interrupted run never leaves a half-written result.
+named after the experiment and its key. The key is `qa.cache.key`: the code of the experiment's
+module and of every project module it imports, the configuration, and the NumPy and Python
+versions. Change any of them and the experiment runs again; change nothing (or only prose) and
+it is read back. Writes are atomic (`qa.cache.atomic_write`), so an interrupted run never leaves
+a half-written result.
 
 Examples:
     >>> from qa.experiments import derivative_bounds as exp
@@ -16,10 +16,8 @@ Examples:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,9 +25,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from qa import cache as results_cache
 from qa.experiments import load
-from qa.experiments._base import Verdict, config_dict
-from qa.sourcehash import update_with_sources
+from qa.experiments.base import Verdict, config_dict
 
 __all__ = [
     "CACHE_ENV",
@@ -42,7 +40,7 @@ __all__ = [
 ]
 
 CACHE_ENV = "DL500_EXPERIMENT_CACHE"
-KEY_VERSION = "dl500-experiments-2"  # bump when the record format changes
+KEY_VERSION = "dl500-experiments-3"  # bump when the record format changes
 
 
 @dataclass(frozen=True)
@@ -102,26 +100,42 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("dl500-rnn")) / "experiments"
 
 
-def source_files(module: ModuleType) -> list[tuple[str, Path]]:
-    """(label, path) of every source file that an experiment's results depend on."""
-    import qa
-
-    qa_dir = Path(qa.__file__).resolve().parent
-    paths = sorted(qa_dir.glob("core/**/*.py")) + sorted(qa_dir.glob("experiments/_*.py"))
-    paths = [p for p in paths if p.name != "__init__.py" or p.parent.name == "core"]
-    paths.append(Path(module.__file__).resolve())
-    return [(p.relative_to(qa_dir).as_posix(), p) for p in dict.fromkeys(paths)]
+def source_files(module: ModuleType) -> dict[str, Path]:
+    """The source files an experiment's results depend on (`qa.cache.dependencies`)."""
+    return results_cache.dependencies([module.__name__])
 
 
 def cache_key(module: ModuleType, config: Any) -> str:
     """Hex SHA-256 of the code, configuration and library versions behind a result."""
-    import numpy as np
+    return results_cache.key(
+        [module.__name__], params=config_dict(config), libraries=("numpy",), salt=KEY_VERSION
+    )
 
-    digest = hashlib.sha256(KEY_VERSION.encode())
-    update_with_sources(digest, source_files(module))  # code only, not prose
-    digest.update(json.dumps(config_dict(config), sort_keys=True).encode())
-    digest.update(f"\0numpy={np.__version__} python={sys.version_info[:2]}".encode())
-    return digest.hexdigest()
+
+def _entry(cache: Path, name: str, key: str) -> Path:
+    return cache / f"{name}-{key[:24]}.json"
+
+
+def _read(path: Path, key: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("key") == key else None
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    results_cache.atomic_write(path, json.dumps(data, allow_nan=False))
+    if data["variant"] == "custom":
+        return
+    # Older results of the same experiment and variant can never be read again: remove them.
+    for old in path.parent.glob(f"{data['name']}-*.json"):
+        if old != path and old.stem[len(data["name"]) + 1 :].isalnum():
+            try:
+                if json.loads(old.read_text(encoding="utf-8")).get("variant") == data["variant"]:
+                    old.unlink()
+            except (OSError, ValueError):
+                pass
 
 
 def is_smoke(module: ModuleType, config: Any) -> bool:
@@ -140,35 +154,6 @@ def is_smoke(module: ModuleType, config: Any) -> bool:
     from dataclasses import replace
 
     return replace(config, seeds=module.QUICK.seeds) == module.QUICK
-
-
-def _entry(cache: Path, name: str, key: str) -> Path:
-    return cache / f"{name}-{key[:24]}.json"
-
-
-def _read(path: Path, key: str) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("key") == key else None
-
-
-def _write(path: Path, data: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, allow_nan=False), encoding="utf-8")
-    tmp.replace(path)
-    if data["variant"] == "custom":
-        return
-    # Older results of the same experiment and variant can never be read again: remove them.
-    for old in path.parent.glob(f"{data['name']}-*.json"):
-        if old != path and old.stem[len(data["name"]) + 1 :].isalnum():
-            try:
-                if json.loads(old.read_text(encoding="utf-8")).get("variant") == data["variant"]:
-                    old.unlink()
-            except (OSError, ValueError):
-                pass
 
 
 def run_experiment(

@@ -16,7 +16,7 @@ recorded as well.
 
 Models: tanh RNN with Gaussian $W \sim \mathcal N(0, 1/H)$ and with orthogonal $W$; ReLU RNN with
 Gaussian $W$; the IRNN ($W = I$, Le et al. 2015); LSTM with forget-gate bias 0 and 1; GRU (all
-biases 0). See `qa.experiments._training.MODELS`.
+biases 0). See `qa.experiments.training.MODELS`.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from qa.answers import FigureSpec
 from qa.core import gru, lstm, output, rnn, tasks
-from qa.experiments._base import Check, Verdict, grade, map_units, spread
-from qa.experiments._training import MODEL_LABELS, MODELS, init_params
+from qa.experiments.base import Check, Verdict, grade, map_units, spread
+from qa.experiments.training import MODEL_LABELS, MODELS, init_params
 from qa.numbers import Number
+from qa.viz import FigureSpec
 
 TITLE = "Vanishing gradients at initialisation"
 CLAIM = (
@@ -62,7 +62,7 @@ class Config:
         seq_len: `T`.
         hidden: `H`.
         batch: `B`.
-        models: Keys of `qa.experiments._training.MODELS`.
+        models: Keys of `qa.experiments.training.MODELS`.
         seeds: One initialisation and batch per seed and model.
     """
 

@@ -41,7 +41,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from qa.questions import QUESTIONS, Question
+from qa import questions as registry
+from qa.questions import Question
 
 __all__ = [
     "BANK_ENV",
@@ -196,8 +197,8 @@ class Bank:
         cards: The valid cards.
         problems: One message per card or file that was skipped, and why.
         directory: The directory the data files were read from.
-        packaged: True when the cards come from the `qa.answers` package itself (solvers are
-            then imported as `qa.answers.<slug>`), False for a `DL500_BANK` directory.
+        packaged: True when the cards come from the answers package itself (solvers are then
+            imported as the questions' modules), False for a `DL500_BANK` directory.
     """
 
     cards: tuple[Card, ...]
@@ -296,28 +297,28 @@ def fsrs_card_id(card_id: str) -> int:
     return int.from_bytes(hashlib.sha256(card_id.encode("utf-8")).digest()[:6], "big")
 
 
-def default_directory() -> tuple[Path, bool]:
-    """Where cards are read from: `$DL500_BANK`, or the `qa.answers` package directory."""
+def default_directory(package: str = "qa.answers") -> tuple[Path, bool]:
+    """Where cards are read from: `$DL500_BANK`, or the directory of the answers package."""
     override = os.environ.get(BANK_ENV)
     if override:
         return Path(override), False
-    import qa.answers  # the package itself is standard-library only
-
-    return Path(qa.answers.__file__).parent, True
+    return registry.package_directory(package), True
 
 
-def load_bank(directory: Path | None = None, questions: Iterable[Question] = QUESTIONS) -> Bank:
+def load_bank(directory: Path | None = None, questions: Iterable[Question] | None = None) -> Bank:
     """Load and validate the cards of every question.
 
     Args:
         directory: Directory holding `<slug>.toml` files; default: see `default_directory`.
-        questions: The questions whose files are read, in order.
+        questions: The questions whose files are read, in order (default: the registry).
 
     Returns:
         The bank; malformed cards are left out and described in `Bank.problems`.
     """
+    questions = list(registry.QUESTIONS if questions is None else questions)
     if directory is None:
-        directory, packaged = default_directory()
+        package = questions[0].package if questions else registry.PACKAGE
+        directory, packaged = default_directory(package)
     else:
         packaged = False
     cards: list[Card] = []

@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from qa.questions import QUESTIONS
+from qa import questions as registry
 from qa.quiz import schedule
 from qa.quiz.bank import Bank
 from qa.quiz.store import Store
@@ -83,7 +83,7 @@ def compute(bank: Bank, store: Store, now: datetime, desired_retention: float) -
             lapses[r["card_id"]] += 1
 
     questions = []
-    for question in QUESTIONS:
+    for question in registry.QUESTIONS:
         cards = [c for c in bank.cards if c.question.id == question.id]
         seen_here = [c.id for c in cards if c.id in seen]
         if not seen_here:

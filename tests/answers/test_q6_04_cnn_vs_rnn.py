@@ -8,7 +8,7 @@ import pytest
 from qa.answers import q6_04_cnn_vs_rnn as m
 from qa.core import conv
 from qa.experiments import cnn_vs_rnn
-from qa.experiments._training import init_params
+from qa.experiments.training import init_params
 
 NAME = "qa.answers.q6_04_cnn_vs_rnn"
 

@@ -70,8 +70,10 @@ def test_figure_rows_are_distributions_over_the_grammar(demo_of):
     assert mass_inside.min() > 0.9  # the network bets on grammatical symbols at every step
 
 
-def test_main_writes_every_figure(tmp_path, capsys):
-    assert m.main(["--out", str(tmp_path), "--seed", "1"]) == 0
+def test_dl500_run_writes_every_figure(tmp_path, capsys):
+    from qa.cli.main import main
+
+    assert main(["run", "6.8", "--out", str(tmp_path), "--seed", "1"]) == 0
     written = sorted(p.name for p in (tmp_path / "q6_08_forward_pass").iterdir())
     assert written == sorted(f"{s.name}.svg" for s in m.FIGURES)
     assert "best achievable" in capsys.readouterr().out

@@ -64,3 +64,45 @@ def test_progress_is_reported_and_bad_arguments_are_refused():
         train(objective, {"w": np.zeros(1)}, optim.SGD(0.1), steps=-1)
     with pytest.raises(ValueError, match="at most one of them"):
         train(objective, {"w": np.zeros(1)}, optim.SGD(0.1), steps=1, clip_norm=1.0, clip_value=1.0)
+
+
+def test_on_step_sees_each_update_before_it_and_may_replace_the_gradients():
+    from qa.core.optim import SGD
+    from qa.core.train import train
+
+    seen = []
+
+    def objective(p, step):
+        return float(p["w"] @ p["w"]), {"w": 2 * p["w"]}
+
+    def on_step(s):
+        seen.append((s.index, s.params["w"].copy(), s.loss, s.norm))
+        return {"w": np.zeros_like(s.grads["w"])} if s.index == 1 else None  # skip update 2
+
+    result = train(objective, {"w": np.array([1.0, 0.0])}, SGD(lr=0.25), 3, on_step=on_step)
+    assert [i for i, *_ in seen] == [0, 1, 2]
+    np.testing.assert_array_equal(seen[0][1], [1.0, 0.0])
+    np.testing.assert_array_equal(seen[1][1], [0.5, 0.0])  # after one plain step
+    np.testing.assert_array_equal(seen[2][1], [0.5, 0.0])  # the replaced step did nothing
+    assert seen[0][3] == 2.0 and result.steps == 3
+
+
+def test_after_step_sees_the_new_parameters_and_can_stop_the_run():
+    from qa.core.optim import SGD
+    from qa.core.train import train
+
+    after = []
+
+    def stop_when_small(s, params):
+        after.append(float(params["w"][0]))
+        return params["w"][0] < 0.3
+
+    result = train(
+        lambda p, step: (float(p["w"] @ p["w"]), {"w": 2 * p["w"]}),
+        {"w": np.array([1.0])},
+        SGD(lr=0.25),
+        10,
+        after_step=stop_when_small,
+    )
+    assert after == [0.5, 0.25] and result.steps == 2
+    assert result.stop_reason == "stopped by after_step at step 2" and not result.diverged

@@ -4,7 +4,7 @@ that cannot break the table, and the list an answer page shows."""
 import re
 
 from qa.experiments import NAMES
-from qa.experiments.report import VERDICT_LABELS, anchor, escape, experiment_links, render
+from qa.site.report import VERDICT_LABELS, anchor, escape, experiment_links, render
 
 
 def test_every_experiment_has_a_row_and_a_section(all_graded):

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from qa.experiments import NAMES, load
-from qa.experiments._base import STATUSES, Check, Verdict, grade
+from qa.experiments.base import STATUSES, Check, Verdict, grade
 
 
 @pytest.mark.parametrize(

@@ -38,8 +38,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-if str(HOOKS) not in sys.path:  # the hook modules import each other by plain name
-    sys.path.insert(0, str(HOOKS))
 if str(FIXTURES) not in sys.path:
     sys.path.insert(0, str(FIXTURES))
 
@@ -130,7 +128,7 @@ class FixtureBuild:
 def build_fixture(
     workdir: Path,
     *,
-    registry: str = "dl500_fixture.questions",
+    answers: str = "dl500_fixture.answers",
     pages: dict[str, str | None] | None = None,
     config_changes: dict | None = None,
     cache: Path | None = None,
@@ -141,12 +139,12 @@ def build_fixture(
 
     Args:
         workdir: Empty or reused directory; receives docs/, mkdocs.yml, site/ and cache/.
-        registry: Dotted name of the registry module the hooks read.
+        answers: The package whose data files define the fixture's questions.
         pages: Pages to add or replace (path under docs/ -> text), or remove (-> None).
         config_changes: Top-level mkdocs.yml keys to override.
         cache: Figure cache directory (default: workdir/cache).
         site: Output directory (default: workdir/site).
-        bank: Directory of `<slug>.toml` card files (default: the fixture's answers).
+        bank: Directory of `<slug>.toml` card files (`DL500_BANK`; default: the package's).
     """
     docs = workdir / "docs"
     if not docs.exists():
@@ -167,7 +165,7 @@ def build_fixture(
         docs_dir=str(docs),
         site_dir=str(site),
         hooks=[str(HOOKS / Path(h).name) for h in config["hooks"]],
-        extra={"dl500": {"registry": registry}},
+        extra={"dl500": {"answers": answers}},
     )
     config.pop("watch", None)
     for plugin in config["plugins"]:
@@ -183,7 +181,7 @@ def build_fixture(
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(FIXTURES), str(ROOT)]),
         "DL500_FIGURE_CACHE": str(cache),
-        "DL500_BANK": str(bank or FIXTURES / "dl500_fixture" / "answers"),  # see qa.quiz.bank
+        **({"DL500_BANK": str(bank)} if bank else {}),  # see qa.quiz.bank
         "NO_MKDOCS_2_WARNING": "1",
         "DISABLE_MKDOCS_2_WARNING": "true",
         "MPLBACKEND": "Agg",

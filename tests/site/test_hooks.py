@@ -318,11 +318,11 @@ def test_build_fails_on_a_card_the_quiz_would_reject(
 
 def test_build_fails_when_a_module_fails(build_fixture_site: Any) -> None:
     build = build_fixture_site(
-        registry="dl500_fixture.broken_questions",
+        answers="dl500_fixture.broken",
         pages={"answers/q9_02_broken.md": "# 9.2 A question whose code fails\n"},
     )
     assert build.returncode != 0
-    assert "dl500_fixture.answers.q9_02_broken (9.2) failed while drawing" in build.log
+    assert "dl500_fixture.broken.q9_02_broken (9.2) failed while drawing" in build.log
     assert "ZeroDivisionError: the fixture's demonstration divides by zero" in build.log
 
 
@@ -352,7 +352,7 @@ def test_build_fails_when_mkdocs_yml_lists_a_nav(build_fixture_site: Any) -> Non
 def test_markers_are_replaced_only_on_their_own_line_outside_code(
     markdown: str, expected: str
 ) -> None:
-    from dl500_common import replace_markers
+    from qa.site.markers import replace_markers
 
     def replace(match: re.Match[str]) -> str | None:
         if match[1] == "keep":

@@ -1,7 +1,7 @@
-"""Draw one answer module's figures into a directory (figures.py runs this in a fresh process).
+"""Draw one answer module's figures into a directory, in a process of its own.
 
 Usage:
-    python docs/hooks/draw_figures.py MODULE OUT_DIR
+    python -m qa.site.draw MODULE OUT_DIR
 
 Runs the demonstration once (`qa.answers.run`: `MODULE.demonstrate(MODULE.SEED)` with one BLAS
 thread, as `dl500 run` does), builds each `FigureSpec` of `MODULE.FIGURES` from the result and
@@ -10,9 +10,9 @@ the figures (name, alt text and caption, in FIGURES order, their `{{ run.NAME }}
 unfilled), the numbers the page may quote (`MODULE.numbers(result)`), the seed, and the machine
 that computed them (`qa.machine.describe`).
 
-A fresh process per module means the build always runs the code as it is on disk (also under
-`mkdocs serve`, whose process keeps modules imported), modules cannot leak state into one
-another, and several modules can be drawn at once.
+`qa.site.figures` runs this in a fresh process per module: the build then always runs the code
+as it is on disk (also under `mkdocs serve`, whose process keeps modules imported), modules
+cannot leak state into one another, and several modules can be drawn at once.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+
+__all__ = ["check_specs", "draw"]
 
 
 def check_specs(module: Any) -> list[dict[str, str]]:
@@ -36,6 +38,8 @@ def check_specs(module: Any) -> list[dict[str, str]]:
             problems.append(f"figure {spec.name!r} has no alt text")
         if not spec.caption.strip():
             problems.append(f"figure {spec.name!r} has no caption")
+    if not callable(getattr(module, "numbers", None)):
+        problems.append("no numbers(result) (see qa.answers)")
     if problems:
         raise SystemExit(f"{module.__name__}: " + "; ".join(problems))
     return [{"name": s.name, "alt": s.alt, "caption": s.caption} for s in specs]
@@ -59,18 +63,13 @@ def draw(module_name: str, out: Path) -> dict[str, Any]:
         machine = describe()
     manifest = {
         "figures": figures,
-        "numbers": {name: n.to_dict() for name, n in _numbers(module, result).items()},
+        "numbers": {name: n.to_dict() for name, n in module.numbers(result).items()},
         "seed": module.SEED,
         "machine": machine,
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=1, allow_nan=False)
     (out / "figures.json").write_text(text + "\n", encoding="utf-8")
     return manifest
-
-
-def _numbers(module: Any, result: Any) -> dict[str, Any]:
-    numbers = getattr(module, "numbers", None)
-    return numbers(result) if numbers is not None else {}
 
 
 if __name__ == "__main__":

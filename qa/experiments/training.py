@@ -23,7 +23,7 @@ import numpy as np
 from qa.core import optim, tasks
 from qa.core.model import SequenceModel
 from qa.core.train import train
-from qa.experiments._base import finite, thin
+from qa.experiments.base import finite, thin
 
 __all__ = ["MODELS", "MODEL_LABELS", "RunSpec", "adding_test_set", "init_params", "train_adding"]
 

@@ -6,6 +6,11 @@ to a section per experiment with the claim in full, the published result and its
 numbers with the seeds and their spread, the verdict with each criterion, and its figures.
 `experiment_links` gives the short list an answer page shows of the experiments it relies on.
 
+For the site, `run_all` gets every experiment's full result (from the cache, or by running it),
+`draw_figures` saves each result's figures once as deterministic SVG, in a cache keyed by the
+result and the code that draws them (`qa.cache.key`), and `experiment_numbers` names the numbers
+any page may quote as `{{ exp.NAME.FIELD }}`.
+
 The caller decides how a figure appears (the site's hook passes a function that places the
 generated SVG); by default a figure becomes a marker comment.
 
@@ -20,9 +25,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
-__all__ = ["VERDICT_LABELS", "anchor", "escape", "experiment_links", "render"]
+__all__ = [
+    "VERDICT_LABELS",
+    "anchor",
+    "draw_figures",
+    "escape",
+    "experiment_links",
+    "experiment_numbers",
+    "figure_dir",
+    "render",
+    "run_all",
+]
 
 VERDICT_LABELS = {"reproduced": "✔ reproduced", "partly": "◐ partly", "not": "✘ not reproduced"}
 
@@ -53,7 +69,7 @@ def _marker(outcome: Any, spec: Any) -> str:
 
 
 def _config_line(outcome: Any) -> str:
-    from qa.experiments._base import config_dict
+    from qa.experiments.base import config_dict
 
     items = []
     for key, value in config_dict(outcome.config).items():
@@ -200,3 +216,68 @@ def experiment_links(question_id: str, outcomes: Sequence[Any], report_href: str
         for o in rows
     ]
     return '!!! info "Reproduced in the experiments"\n\n' + "\n".join(items) + "\n"
+
+
+# --------------------------------------------------------------------------- for the site build
+
+FIGURE_VERSION = "dl500-report-figures-2"  # bump when the way figures are saved changes
+
+
+def run_all(*, jobs: int = 1, log: Callable[[str], None] = print) -> list[Any]:
+    """Every experiment's full result (`qa.experiments.runner.Outcome`), in report order.
+
+    Results come from the experiments' cache; a missing or stale one is run here.
+    """
+    import time
+
+    from qa.experiments import NAMES
+    from qa.experiments.runner import run_experiment
+
+    outcomes, ran = [], []
+    for name in NAMES:
+        started = time.perf_counter()
+        outcome = run_experiment(name, jobs=jobs)
+        if not outcome.from_cache:
+            ran.append(f"{name} ({time.perf_counter() - started:.0f}s)")
+        outcomes.append(outcome)
+    cached = len(NAMES) - len(ran)
+    log(f"report: {cached} experiment(s) from the cache, ran {', '.join(ran) or 'none'}")
+    return outcomes
+
+
+def figure_dir(outcome: Any, cache_root: Path) -> Path:
+    """Where an outcome's SVGs live: keyed by its result and by the code that draws them."""
+    from qa import cache
+
+    digest = cache.key(
+        [outcome.module.__name__, "qa.viz"],
+        params={"result": outcome.key},
+        libraries=("matplotlib",),
+        salt=FIGURE_VERSION,
+    )
+    return cache_root / "figures" / f"{outcome.name}-{digest[:24]}"
+
+
+def draw_figures(outcome: Any, cache_root: Path) -> tuple[Path, bool]:
+    """The directory of the outcome's figures, drawn if missing; and whether they were drawn."""
+    import shutil
+
+    from qa import cache
+    from qa.viz import to_svg
+
+    target = figure_dir(outcome, cache_root)
+    if all((target / f"{s.name}.svg").is_file() for s in outcome.module.FIGURES):
+        return target, False
+    with cache.atomic_directory(target) as staging:
+        for spec in outcome.module.FIGURES:
+            (staging / f"{spec.name}.svg").write_bytes(to_svg(spec.build(outcome.record)))
+    for old in target.parent.glob(f"{outcome.name}-*"):
+        if old != target and old.name[len(outcome.name) + 1 :].isalnum():
+            shutil.rmtree(old, ignore_errors=True)
+    return target, True
+
+
+def experiment_numbers(outcome: Any) -> dict[str, Any]:
+    """The experiment's `numbers(record)` (`qa.numbers.Number`s by name), or none."""
+    numbers = getattr(outcome.module, "numbers", None)
+    return numbers(outcome.record) if numbers is not None else {}

@@ -1,16 +1,20 @@
-"""Expands the page markers that show registry and TOML data (see notes/FORMATS.md).
+r"""Page markers: `<!-- dl500:NAME -->` comments that the build replaces with generated Markdown.
 
-On a question's page:
+A marker is an HTML comment alone on its line, outside fenced code: `<!-- dl500:NAME -->` or
+`<!-- dl500:NAME ARGUMENT -->`. On a question's page:
 
-- `<!-- dl500:question-meta -->`: the original Chinese title, upstream number, tags, difficulty;
-- `<!-- dl500:interview-answer -->`: the TOML `interview_answer` in an admonition;
-- `<!-- dl500:cards -->`: the TOML `cards` as "Check yourself" items, answers folded; read
-  through the quiz's loader `qa.quiz.bank`, numeric cards drawn with seed 0.
+- `question-meta`: the original Chinese title, upstream number, difficulty, tags, the command;
+- `interview-answer`: the data file's `interview_answer` in an admonition;
+- `cards`: the data file's cards as "Check yourself" items, answers folded, read through the
+  quiz's own loader (`qa.quiz.bank`), numeric cards drawn with seed 0.
 
-On any page, `<!-- dl500:question-table -->`: a table of every registered question.
+On any page, `question-table` becomes a table of every registered question. Other markers
+(`figure NAME`, `computed`, `report`, `experiments`) belong to `qa.site.figures`,
+`qa.site.numbers` and `qa.site.report`.
 
-`<!-- dl500:figure NAME -->` belongs to figures.py. A marker that cannot be expanded is a
-warning naming the page, which fails the strict build.
+Examples:
+    >>> replace_markers("a\n<!-- dl500:x -->\n```\n<!-- dl500:x -->\n```\n", lambda m: "[x]")
+    'a\n[x]\n```\n<!-- dl500:x -->\n```\n'
 """
 
 from __future__ import annotations
@@ -21,39 +25,45 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from dl500_common import log, question_for_page, questions, replace_markers
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
+__all__ = [
+    "MARKER",
+    "QUESTION_MARKERS",
+    "MarkerError",
+    "cards",
+    "interview_answer",
+    "question_meta",
+    "question_table",
+    "replace_markers",
+]
+
+MARKER = re.compile(r"<!--\s*dl500:([\w-]+)(?:[ \t]+(\S+))?\s*-->")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 
 
 class MarkerError(Exception):
     """A marker whose data is missing or malformed; the message says what is wrong."""
 
 
-@event_priority(-10)  # after figures.py, so that every marker left here is one of ours
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    src = page.file.src_uri
-    q = question_for_page(config, src)
+def replace_markers(markdown: str, replace: Callable[[re.Match[str]], str | None]) -> str:
+    """Markdown with each marker outside fenced code replaced by `replace(match)`.
 
-    def expand(match: re.Match[str]) -> str | None:
-        name = match.group(1)
-        try:
-            if name == "question-table":
-                return question_table(questions(config), src)
-            if name in LATER:
-                return None
-            if name not in QUESTION_MARKERS:
-                raise MarkerError(f"unknown marker 'dl500:{name}'")
-            if q is None:
-                raise MarkerError(f"marker 'dl500:{name}' belongs on a question's page")
-            return QUESTION_MARKERS[name](q)
-        except MarkerError as exc:
-            log.warning(f"{src}: {exc}")
-            return ""
-
-    return replace_markers(markdown, expand)
+    `replace` returns the replacement text, or None to leave the marker for another step. The
+    replacement keeps the marker's indentation, so markers work inside admonitions and tabs.
+    """
+    out = []
+    fence = None  # the fence that opened the code block we are in, e.g. "```"
+    for line in markdown.splitlines(keepends=True):
+        stripped = line.strip()
+        if fence:
+            if stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = None
+        elif opening := _FENCE.match(line):
+            fence = opening.group(1)
+        elif (match := MARKER.fullmatch(stripped)) and (result := replace(match)) is not None:
+            indent = line[: len(line) - len(line.lstrip())]
+            line = textwrap.indent(result, indent) + "\n"
+        out.append(line)
+    return "".join(out)
 
 
 def question_meta(q: Any) -> str:
@@ -70,7 +80,7 @@ def question_meta(q: Any) -> str:
 
 
 def interview_answer(q: Any) -> str:
-    """The spoken-length answer from the question's TOML, in an admonition."""
+    """The spoken-length answer from the question's data file, in an admonition."""
     text = _data(q).get("interview_answer")
     if not isinstance(text, str) or not text.strip():
         raise MarkerError(f"{q.slug}.toml has no interview_answer")
@@ -156,9 +166,7 @@ CARD_RENDERERS: dict[str, Callable[[Any, Any], tuple[str, str]]] = {
     "numeric": _numeric,
 }
 
-# Markers that a later hook expands (number_markers.py, which must see the cards' text too).
-LATER = frozenset({"computed"})
-
+#: Markers that need the page's question, and what each becomes.
 QUESTION_MARKERS: dict[str, Callable[[Any], str]] = {
     "question-meta": question_meta,
     "interview-answer": interview_answer,

@@ -1,0 +1,80 @@
+"""The site's one MkDocs hook: a thin adapter from MkDocs' events to `qa.site`.
+
+Everything the build adds lives in the package, in `qa.site` (see its docstring): the nav from
+the question registry, the figures drawn by the answer modules, the page markers, the numbers
+from this build's runs, the reproducibility report, the API reference and MathJax. This file
+only hands MkDocs' objects to `qa.site.build.SiteBuild` and its results back to MkDocs, and turns
+the build's problems into warnings, which the strict build makes fatal.
+
+mkdocs.yml may name, under `extra.dl500`, the package whose data files define the questions
+(`answers`, default `qa.answers`) and the report page (`report_page`, default `report.md`); the
+tests build a fixture site that way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from qa.questions import RegistryError
+from qa.site.build import SiteBuild, SiteError
+
+log = get_plugin_logger("dl500")
+_build: list[SiteBuild] = []  # the build in progress (one per MkDocs config)
+
+
+def _current() -> SiteBuild:
+    if not _build:
+        raise PluginError("dl500: the hook was not configured (on_config did not run)")
+    return _build[-1]
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    options = config.extra.get("dl500") or {}
+    if config.nav:
+        raise PluginError(
+            "mkdocs.yml must not list a 'nav:': the nav is generated from the questions' data "
+            "files by qa.site.nav"
+        )
+    try:
+        build = SiteBuild(
+            docs=Path(config.docs_dir),
+            project=Path(config.config_file_path).resolve().parent,
+            answers=options.get("answers", "qa.answers"),
+            report_page=options.get("report_page", "report.md"),
+            log=log.info,
+            warn=log.warning,
+        )
+        config.nav = build.nav()
+    except (SiteError, RegistryError) as exc:
+        raise PluginError(str(exc)) from exc
+    _build[:] = [build]
+    return config
+
+
+@event_priority(100)  # before plugins that snapshot the file list (the privacy plugin)
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    build = _current()
+    for path, content in build.generated_pages().items():
+        if files.get_file_from_path(path) is None:
+            files.append(File.generated(config, path, content=content))
+    try:
+        added = build.prepare()
+    except SiteError as exc:
+        raise PluginError(str(exc)) from exc
+    for site_path, source in added.items():
+        files.append(File.generated(config, site_path, abs_src_path=str(source)))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return _current().page_markdown(page.file.src_uri, markdown)
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return _current().page_html(html)

@@ -1,0 +1,219 @@
+"""One build of the site: what it generates, and the pipeline every page goes through.
+
+`SiteBuild` is what `docs/hooks/dl500.py` holds between MkDocs' events. It knows the questions
+(`qa.questions.discover` of the configured answers package), and, once `prepare` has run, the
+figures and numbers of each question's cached run and the experiments' full results. Each page's
+Markdown then goes through `page_markdown`: every `<!-- dl500:NAME -->` marker is expanded in one
+pass, then every `{{ run.NAME }}` / `{{ exp.NAME.FIELD }}` is filled. Problems do not raise: they
+are handed to `warn`, naming the page, and MkDocs' strict mode turns them into a failed build.
+
+Examples:
+    >>> build = SiteBuild(docs=Path("docs"), project=Path("."), report_page=None)
+    >>> print(build.page_markdown("index.md", "<!-- dl500:question-table -->").splitlines()[2])
+    | 6.4 | [How do CNNs and RNNs differ?](answers/q6_04_cnn_vs_rnn.md) | <span lang="zh-Hans">CNN和RNN的区别</span> | easy | `architecture` `cnn` `tcn` |
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from qa.numbers import MissingNumberError, plain
+from qa.questions import PACKAGE, discover
+from qa.site import figures, markers, mathjax, nav, numbers, reference, report
+
+__all__ = ["SiteBuild", "SiteError"]
+
+
+class SiteError(RuntimeError):
+    """Something that stops the build before any page is made; the message says what."""
+
+
+class SiteBuild:
+    """The state of one build and the page pipeline.
+
+    Args:
+        docs: The docs directory.
+        project: The directory holding mkdocs.yml (for `.cache/`).
+        answers: The package whose data files define the questions.
+        report_page: The page holding `<!-- dl500:report -->`, relative to `docs`, or None.
+        log: Called with progress messages.
+        warn: Called with problems; each fails a strict build.
+    """
+
+    def __init__(
+        self,
+        *,
+        docs: Path,
+        project: Path,
+        answers: str = PACKAGE,
+        report_page: str | None = "report.md",
+        log: Callable[[str], None] = print,
+        warn: Callable[[str], None] = print,
+    ) -> None:
+        self.docs, self.project = docs, project
+        self.questions = discover(answers)
+        self.report_page = report_page if report_page and (docs / report_page).is_file() else None
+        self.log, self.warn = log, warn
+        self.figures: dict[str, dict[str, figures.Rendered]] = {}
+        self.runs: dict[str, figures.RunNumbers] = {}
+        self.outcomes: list[Any] = []
+        self.report_figures: dict[str, Path] = {}
+        self.exp_values: dict[str, str] = {}
+        self.exp_about: dict[str, str] = {}
+
+    # ------------------------------------------------------------------- before the pages
+
+    def nav(self) -> list[Any]:
+        """The nav, after checking that every question has its module and its page."""
+        problems = nav.missing_parts(self.questions, self.docs)
+        if problems:
+            raise SiteError("the questions and the files disagree:\n  " + "\n  ".join(problems))
+        return nav.build_nav(self.questions, self.docs)
+
+    def generated_pages(self) -> dict[str, str]:
+        """Pages the build adds: path under docs/ -> Markdown (the API reference)."""
+        return reference.generated_pages(self.docs)
+
+    def prepare(self) -> dict[str, Path]:
+        """Draw what is missing and run what is stale; return the files the site adds.
+
+        Returns:
+            Path in the site -> file on disk: every question's figures, the report's figures
+            and MathJax.
+
+        Raises:
+            SiteError: When a module fails to draw, an experiment fails, or MathJax is missing.
+        """
+        out: dict[str, Path] = {}
+        root = figures.cache_root(self.project)
+        try:
+            drawn = figures.draw_missing(self.questions, root, log=self.log)
+        except figures.DrawError as exc:
+            raise SiteError(f"figures: {exc}") from exc
+        for q in self.questions:
+            entry = figures.cache_entry(q, root)
+            self.figures[q.slug] = figures.figures_of(q, entry)
+            self.runs[q.slug] = figures.run_numbers(q, entry)
+            out.update({f.site_path: f.path for f in self.figures[q.slug].values()})
+        total = sum(len(f) for f in self.figures.values())
+        drawn_count = sum(len(self.figures[q.slug]) for q in drawn)
+        self.log(f"figures: {drawn_count} drawn, {total - drawn_count} from the cache ({root})")
+        if self.report_page:
+            out.update(self._prepare_report())
+        try:
+            out.update(mathjax.files())
+        except FileNotFoundError as exc:
+            raise SiteError(f"mathjax: {exc}") from exc
+        return out
+
+    def _prepare_report(self) -> dict[str, Path]:
+        from qa.experiments.runner import cache_dir
+
+        jobs = min(2, os.cpu_count() or 1)
+        try:
+            self.outcomes = report.run_all(jobs=jobs, log=self.log)
+        except Exception as exc:
+            raise SiteError(f"report: an experiment failed: {type(exc).__name__}: {exc}") from exc
+        out = {}
+        for o in self.outcomes:
+            target, _ = report.draw_figures(o, cache_dir())
+            for spec in o.module.FIGURES:
+                site_path = f"figures/experiments/{o.name}/{spec.name}.svg"
+                out[site_path] = target / f"{spec.name}.svg"
+                self.report_figures[f"{o.name}/{spec.name}"] = Path(site_path)
+            for name, number in report.experiment_numbers(o).items():
+                self.exp_values[f"exp.{o.name}.{name}"] = str(number)
+                self.exp_about[f"exp.{o.name}.{name}"] = number.about
+        return out
+
+    # ------------------------------------------------------------------- each page
+
+    def question_for(self, src: str) -> Any | None:
+        """The question whose page is `src` (relative to docs/), or None."""
+        return next((q for q in self.questions if q.page == src), None)
+
+    def page_markdown(self, src: str, markdown: str) -> str:
+        """The page with every marker expanded and every number filled."""
+        q = self.question_for(src)
+        has_note = bool(numbers.COMPUTED.search(markdown))
+
+        def expand(match: re.Match[str]) -> str | None:
+            name, arg = match.group(1), match.group(2)
+            try:
+                return self._marker(name, arg, q, src)
+            except (markers.MarkerError, MissingNumberError) as exc:
+                self.warn(f"{src}: {exc}")
+                return ""
+
+        markdown = markers.replace_markers(markdown, expand)
+        values, about = dict(self.exp_values), dict(self.exp_about)
+        if q is not None and q.slug in self.runs:
+            values.update(self.runs[q.slug].plain())
+            about.update(self.runs[q.slug].about())
+        markdown, problems = numbers.fill_page(markdown, values, about, has_note=has_note)
+        for problem in problems:
+            self.warn(f"{src}: {problem}")
+        return markdown
+
+    def _marker(self, name: str, arg: str | None, q: Any | None, src: str) -> str:
+        here = posixpath.dirname(src) or "."
+        if name == "question-table":
+            return markers.question_table(self.questions, src)
+        if name == "report":
+            if src != self.report_page:
+                raise markers.MarkerError("'dl500:report' belongs on the report page")
+            return report.render(
+                self.outcomes,
+                figure=lambda o, spec: self._report_figure(o, spec, here),
+                page_link=lambda qid: self._page_link(qid, here),
+            )
+        if name not in (*markers.QUESTION_MARKERS, "figure", "computed", "experiments"):
+            raise markers.MarkerError(f"unknown marker 'dl500:{name}'")
+        if q is None:
+            raise markers.MarkerError(f"marker 'dl500:{name}' belongs on a question's page")
+        if name == "figure":
+            return self._figure(q, arg or "", here)
+        if name == "computed":
+            return numbers.computed_note(self.runs[q.slug])
+        if name == "experiments":
+            if not self.report_page:
+                raise markers.MarkerError("'dl500:experiments' needs a report page")
+            href = posixpath.relpath(self.report_page, here)
+            return report.experiment_links(q.id, self.outcomes, href)
+        return markers.QUESTION_MARKERS[name](q)
+
+    def _figure(self, q: Any, name: str, here: str) -> str:
+        fig = self.figures.get(q.slug, {}).get(name)
+        if fig is None:
+            known = ", ".join(self.figures.get(q.slug, {})) or "none"
+            raise markers.MarkerError(f"no figure {name!r} in {q.module}.FIGURES (it has: {known})")
+        values = self.runs[q.slug].plain()
+        return figures.figure_html(fig, posixpath.relpath(fig.site_path, here), values)
+
+    def _report_figure(self, outcome: Any, spec: Any, here: str) -> str:
+        site_path = self.report_figures[f"{outcome.name}/{spec.name}"].as_posix()
+        fig = figures.Rendered(
+            outcome.name, outcome.name, spec.name, Path(site_path), spec.alt, spec.caption
+        )
+        return figures.figure_html(
+            fig,
+            posixpath.relpath(site_path, here),
+            plain(report.experiment_numbers(outcome)),
+            command=f"dl500 reproduce {outcome.name}",
+            ident=f"figure-{outcome.name}-{spec.name}",
+        )
+
+    def _page_link(self, question_id: str, here: str) -> tuple[str, str] | None:
+        q = next((q for q in self.questions if q.id == question_id), None)
+        if q is None or not (self.docs / q.page).is_file():
+            return None
+        return f"{q.id} {q.title}", posixpath.relpath(q.page, here)
+
+    def page_html(self, html: str) -> str:
+        """The rendered page, its source listings left out of search."""
+        return reference.exclude_sources_from_search(html)
