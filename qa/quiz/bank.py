@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import math
 import os
 import re
 import sys
@@ -43,6 +42,8 @@ from typing import Any
 
 from qa import questions as registry
 from qa.questions import Question
+from qa.quiz.cardtypes import CARD_TYPES as KINDS
+from qa.quiz.variants import SolverError, Variant, check_variant, fill_placeholders, format_value
 
 __all__ = [
     "BANK_ENV",
@@ -63,33 +64,13 @@ __all__ = [
 ]
 
 BANK_ENV = "DL500_BANK"
-CARD_TYPES = ("recall", "choice", "truefalse", "numeric")
-TYPE_NAMES = {
-    "recall": "free recall",
-    "choice": "multiple choice",
-    "truefalse": "true or false",
-    "numeric": "numeric",
-}
+CARD_TYPES = tuple(KINDS)  # the kinds of card, in the order of `qa.quiz.cardtypes`
+TYPE_NAMES = {name: kind.label for name, kind in KINDS.items()}
 
 _COMMON_KEYS = {"id", "type", "prompt", "explanation", "section"}
-_TYPE_KEYS = {
-    "recall": {"answer"},
-    "choice": {"options"},
-    "truefalse": {"answer"},
-    "numeric": {"solver", "rtol", "atol"},
-}
-_OPTION_KEYS = {"text", "correct", "feedback"}
 _CARD_ID = re.compile(r"^(?P<question>[0-9]+\.[0-9]+[a-z]?)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ANCHOR = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-# `{name}` is a placeholder unless it follows a word character, `\\`, `^`, `_` or `}`: those
-# braces are LaTeX (`h_{t}`, `x^{T}`, `\\frac{a}{b}`).
-_PLACEHOLDER = re.compile(r"(?<![\w\\^_}])\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LOADING = threading.Lock()  # a session may warm a solver module up in a background thread
-
-
-class SolverError(Exception):
-    """A numeric card's solver could not be imported, failed, or returned something invalid."""
 
 
 @dataclass(frozen=True)
@@ -168,25 +149,6 @@ class Card:
         if self.atol > 0:
             parts.append(f"±{self.atol:g}")
         return " or ".join(parts)
-
-
-@dataclass(frozen=True)
-class Variant:
-    """One drawn instance of a numeric card.
-
-    Attributes:
-        seed: Seed of the `np.random.Generator` the parameters were drawn with.
-        params: The drawn parameters (plain Python values), substituted into the prompt.
-        answer: The correct value, computed by the solver.
-        prompt: The prompt with the parameters filled in.
-        explanation: The explanation with the parameters filled in.
-    """
-
-    seed: int
-    params: dict[str, Any]
-    answer: float
-    prompt: str
-    explanation: str
 
 
 @dataclass(frozen=True)
@@ -375,7 +337,7 @@ def _parse_card(raw: Any, question: Question) -> tuple[Card | None, list[str]]:
     if kind not in CARD_TYPES:
         errors.append(f"'type' must be one of {', '.join(CARD_TYPES)}, not {kind!r}")
         return None, errors
-    unknown = set(raw) - _COMMON_KEYS - _TYPE_KEYS[kind]
+    unknown = set(raw) - _COMMON_KEYS - KINDS[kind].keys
     if unknown:
         errors.append(f"unknown keys for a {kind} card: {', '.join(sorted(unknown))}")
     prompt = text("prompt")
@@ -383,170 +345,13 @@ def _parse_card(raw: Any, question: Question) -> tuple[Card | None, list[str]]:
     section = text("section")
     if section and not _ANCHOR.match(section):
         errors.append(f"'section' {section!r} must be a heading anchor such as 'the-math'")
-    fields: dict[str, Any] = {}
-    if kind == "recall":
-        fields["answer"] = text("answer")
-    elif kind == "truefalse":
-        if not isinstance(raw.get("answer"), bool):
-            errors.append("'answer' must be true or false (a TOML boolean)")
-        fields["answer"] = raw.get("answer")
-    elif kind == "choice":
-        fields["options"] = _parse_options(raw.get("options"), errors)
-    else:
-        fields.update(_parse_numeric(raw, errors))
+    fields = KINDS[kind].parse(raw, errors, text)
     if errors:
         return (
             Card(card_id, question, kind, prompt, explanation, section) if card_id else None,
             errors,
         )
     return Card(card_id, question, kind, prompt, explanation, section, **fields), []
-
-
-def _parse_options(raw: Any, errors: list[str]) -> tuple[Option, ...]:
-    if not isinstance(raw, list) or len(raw) < 2:
-        errors.append("a choice card needs at least 2 [[cards.options]]")
-        return ()
-    options = []
-    for number, item in enumerate(raw, start=1):
-        if not isinstance(item, Mapping):
-            errors.append(f"option {number} must be a table")
-            continue
-        unknown = set(item) - _OPTION_KEYS
-        if unknown:
-            errors.append(f"option {number}: unknown keys {', '.join(sorted(unknown))}")
-        text = item.get("text")
-        if not isinstance(text, str) or not text.strip():
-            errors.append(f"option {number}: 'text' must be a non-empty string")
-            continue
-        correct = item.get("correct", False)
-        if not isinstance(correct, bool):
-            errors.append(f"option {number}: 'correct' must be true or false")
-            correct = False
-        feedback = item.get("feedback")
-        if feedback is not None and (not isinstance(feedback, str) or not feedback.strip()):
-            errors.append(f"option {number}: 'feedback' must be a non-empty string")
-            feedback = None
-        options.append(Option(text.strip(), correct, feedback.strip() if feedback else None))
-    if sum(option.correct for option in options) != 1:
-        errors.append("exactly one option must have correct = true")
-    texts = [_normalise(option.text) for option in options]
-    if len(set(texts)) != len(texts):
-        errors.append("two options have the same text")
-    return tuple(options)
-
-
-def _parse_numeric(raw: Mapping[str, Any], errors: list[str]) -> dict[str, Any]:
-    solver = raw.get("solver")
-    if not isinstance(solver, str) or not _IDENTIFIER.match(solver):
-        errors.append("'solver' must name a function of the answer module, e.g. 'card_count'")
-    tolerances = {}
-    for key in ("rtol", "atol"):
-        value = raw.get(key, 0.0)
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not (math.isfinite(value) and value >= 0)
-        ):
-            errors.append(f"'{key}' must be a number ≥ 0")
-            value = 0.0
-        tolerances[key] = float(value)
-    if tolerances["rtol"] == 0 and tolerances["atol"] == 0:
-        errors.append(
-            "a numeric card needs a tolerance: rtol > 0 or atol > 0 (atol = 0.5 for whole numbers)"
-        )
-    if tolerances["rtol"] >= 1:
-        errors.append("'rtol' must be below 1 (it is a fraction: 0.01 means 1%)")
-    return {"solver": solver, **tolerances}
-
-
-def _normalise(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def _plain(value: Any, name: str) -> Any:
-    """A drawn parameter as a plain Python value (NumPy scalars and arrays converted)."""
-    if hasattr(value, "tolist"):  # NumPy scalar or array
-        value = value.tolist()
-    if isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise SolverError(f"parameter {name} is {value}")
-        return value
-    if isinstance(value, list | tuple):
-        return [_plain(item, name) for item in value]
-    raise SolverError(f"parameter {name} has unsupported type {type(value).__name__}")
-
-
-def format_value(value: Any) -> str:
-    """A parameter or answer as shown to the learner.
-
-    Examples:
-        >>> format_value(19200.0), format_value(0.25), format_value([1, 0.5]), format_value(1e-7)
-        ('19200', '0.25', '[1, 0.5]', '1e-07')
-    """
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return f"{value:.6g}"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(format_value(item) for item in value) + "]"
-    return str(value)
-
-
-def fill_placeholders(text: str, params: Mapping[str, Any]) -> str:
-    """Replace `{name}` by the parameter `name`; other braces (LaTeX) are left alone."""
-    return _PLACEHOLDER.sub(lambda m: format_value(params[m[1]]) if m[1] in params else m[0], text)
-
-
-def check_variant(card: Card, result: Any, seed: int) -> Variant:
-    """Validate what a solver returned and build the variant.
-
-    A solver returns `{"params": {...}, "answer": float}`. The answer must be finite; every
-    `{name}` placeholder of the prompt and explanation must be a parameter; and every float
-    parameter must print exactly (the learner computes with what is shown).
-
-    Raises:
-        SolverError: With a message saying what is wrong.
-    """
-    where = f"card {card.id}: {card.solver}()"
-    if not isinstance(result, Mapping) or set(result) != {"params", "answer"}:
-        raise SolverError(f"{where} must return a dict with exactly the keys 'params', 'answer'")
-    raw_params = result["params"]
-    if not isinstance(raw_params, Mapping) or not all(isinstance(k, str) for k in raw_params):
-        raise SolverError(f"{where}: 'params' must be a dict with string keys")
-    params = {name: _plain(value, name) for name, value in raw_params.items()}
-    answer = result["answer"]
-    if hasattr(answer, "item") and getattr(answer, "size", 1) == 1:
-        answer = answer.item()
-    if isinstance(answer, bool) or not isinstance(answer, int | float):
-        raise SolverError(f"{where}: 'answer' must be a real number, not {answer!r}")
-    answer = float(answer)
-    if not math.isfinite(answer):
-        raise SolverError(f"{where}: 'answer' is {answer}")
-    for field_name, text in (("prompt", card.prompt), ("explanation", card.explanation)):
-        missing = {m[1] for m in _PLACEHOLDER.finditer(text)} - set(params)
-        if missing:
-            raise SolverError(
-                f"{where}: the {field_name} uses {{{', '.join(sorted(missing))}}} "
-                "but 'params' has no such key"
-            )
-    for name, value in params.items():
-        for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, float) and float(format_value(item)) != item:
-                raise SolverError(
-                    f"{where}: parameter {name} = {item!r} would be shown as "
-                    f"{format_value(item)}; draw values that print exactly, e.g. round(x, 3)"
-                )
-    return Variant(
-        seed=seed,
-        params=params,
-        answer=answer,
-        prompt=fill_placeholders(card.prompt, params),
-        explanation=fill_placeholders(card.explanation, params),
-    )
 
 
 def slugify(heading: str) -> str:

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from qa import __version__
-from qa.quiz.bank import Bank, Card, SolverError, fsrs_card_id
+from qa.quiz.bank import Bank, Card, SolverError
+from qa.quiz.cardtypes import CARD_TYPES
 from qa.quiz.store import Store
 
 __all__ = ["anki_text", "markdown_to_html", "progress_document", "write_text"]
@@ -98,37 +99,8 @@ def markdown_to_html(text: str) -> str:
 
 
 def _note(card: Card, bank: Bank) -> tuple[str, str]:
-    """Front and back (HTML) of one card."""
-    explanation = card.explanation
-    front = card.prompt
-    if card.type == "choice":
-        letters = [f"{chr(ord('a') + i)}) {option.text}" for i, option in enumerate(card.options)]
-        front_html = (
-            markdown_to_html(front)
-            + "<br><br>"
-            + "<br>".join(markdown_to_html(line) for line in letters)
-        )
-        right = card.correct_option
-        back = f"<b>{chr(ord('a') + right)})</b> " + markdown_to_html(card.options[right].text)
-        for i, option in enumerate(card.options):
-            if option.feedback:
-                back += f"<br><i>{chr(ord('a') + i)})</i> " + markdown_to_html(option.feedback)
-    elif card.type == "truefalse":
-        front_html = "<i>True or false?</i> " + markdown_to_html(front)
-        back = f"<b>{'True' if card.answer else 'False'}.</b>"
-    elif card.type == "numeric":
-        variant = bank.draw(card, fsrs_card_id(card.id) ^ ANKI_SEED)
-        front_html = markdown_to_html(variant.prompt)
-        from qa.quiz.bank import format_value
-
-        back = (
-            f"<b>{format_value(variant.answer)}</b> (accepted {card.tolerance_text()}; "
-            "in <code>dl500 quiz</code> the numbers change at every review)"
-        )
-        explanation = variant.explanation
-    else:
-        front_html = markdown_to_html(front)
-        back = markdown_to_html(str(card.answer))
+    """Front and back (HTML) of one card, as its kind renders them (`qa.quiz.cardtypes`)."""
+    front_html, back, explanation = CARD_TYPES[card.type].anki(card, bank)
     back += "<br><br>" + markdown_to_html(explanation)
     back += f"<br><br><small>{html.escape(card.link)}</small>"
     return front_html, back

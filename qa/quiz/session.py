@@ -12,15 +12,9 @@ the session's results.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
-import os
 import random
 import secrets
-import select
-import shutil
-import signal
 import sys
 import threading
 import time
@@ -28,13 +22,16 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TextIO
+from typing import Any
 
 from qa.questions import Question
 from qa.quiz import answers as parse
-from qa.quiz.bank import TYPE_NAMES, Bank, Card, SolverError, Variant, format_value
+from qa.quiz.bank import Bank, Card, SolverError, Variant
+from qa.quiz.cardtypes import CARD_TYPES, Answer
+from qa.quiz.recorder import Recorder, Result
 from qa.quiz.store import Store
-from qa.quiz.term import Style, markdown_to_text
+from qa.quiz.term import markdown_to_text
+from qa.quiz.terminal import Terminal
 
 __all__ = [
     "EXAM_LIMIT",
@@ -95,147 +92,6 @@ class _Item:
     again: bool = False
 
 
-@dataclass
-class _Result:
-    card: Card
-    correct: bool
-    rating: int
-    given: str
-    expected: Any
-    params: dict[str, Any] | None
-    seed: int | None
-    duration_ms: int
-    review_id: int
-    next_due: datetime | None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "card": self.card.id,
-            "question": self.card.question.id,
-            "type": self.card.type,
-            "correct": self.correct,
-            "rating": self.rating,
-            "given": self.given,
-            "expected": self.expected,
-            "params": self.params,
-            "seed": self.seed,
-            "next_due": self.next_due.isoformat() if self.next_due else None,
-            "review_id": self.review_id,
-        }
-
-
-class Terminal:
-    """Line-based input and output on the current `sys` streams.
-
-    Lines are read straight from the input file descriptor, waiting with `select` on it and
-    on a signal wake-up pipe: a Ctrl-C that arrives just before the wait would otherwise be
-    noticed only after the next Enter (Python checks signals when a read is interrupted, not
-    when the signal came first). On a terminal the line discipline still gives the usual
-    editing keys (Backspace, Ctrl-U, Ctrl-W); Ctrl-D on an empty line is end of input. A
-    stream without a file descriptor (tests) is read with `readline()`.
-
-    Args:
-        json: Human text goes to stderr (stdout is kept for the JSON document).
-    """
-
-    def __init__(self, *, json: bool = False) -> None:
-        self.stdin: TextIO = sys.stdin
-        self.data: TextIO = sys.stdout
-        self.human: TextIO = sys.stderr if json else sys.stdout
-        self.interactive = _isatty(self.stdin)
-        reconfigure = getattr(self.human, "reconfigure", None)
-        if reconfigure is not None:
-            # Characters the terminal cannot show become '?' instead of a traceback.
-            with contextlib.suppress(ValueError, OSError):
-                reconfigure(errors="replace")
-        self.style = Style(self.human)
-        columns = shutil.get_terminal_size((88, 24)).columns if _isatty(self.human) else 88
-        self.width = max(40, min(columns, 88) - 2)
-        self._fd = _fileno(self.stdin)
-        self._pending = b""
-        self._encoding = getattr(self.stdin, "encoding", None) or "utf-8"
-        self._wake: tuple[int, int] | None = None
-        self._old_wake = -1
-
-    def __enter__(self) -> Terminal:
-        if self._fd is not None:
-            try:
-                read_end, write_end = os.pipe()
-                os.set_blocking(write_end, False)
-                self._old_wake = signal.set_wakeup_fd(write_end)
-                self._wake = (read_end, write_end)
-            except (OSError, ValueError):  # not the main thread, or no pipes
-                self._wake = None
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._wake is not None:
-            signal.set_wakeup_fd(self._old_wake)
-            for fd in self._wake:
-                os.close(fd)
-            self._wake = None
-
-    def say(self, text: str = "") -> None:
-        """Print a line of human text."""
-        print(text, file=self.human, flush=True)
-
-    def ask(self, prompt: str) -> str:
-        """Show `prompt` and read one line (without its newline).
-
-        Raises:
-            EOFError: At end of input.
-        """
-        self.human.write(prompt)
-        self.human.flush()
-        line = self._readline()
-        if line is None:
-            raise EOFError
-        if not self.interactive:
-            self.say(line)  # echo piped answers so that transcripts read like a dialogue
-        return line
-
-    def _readline(self) -> str | None:
-        if self.stdin is None:  # started with stdin closed
-            return None
-        if self._fd is None:
-            line = self.stdin.readline()
-            return line.rstrip("\r\n") if line else None
-        while b"\n" not in self._pending:
-            watched = [self._fd] + ([self._wake[0]] if self._wake else [])
-            try:
-                ready, _, _ = select.select(watched, [], [])
-            except (OSError, ValueError):  # e.g. Windows, where select takes only sockets
-                self._fd = None
-                return self._readline()
-            if self._wake and self._wake[0] in ready:
-                os.read(self._wake[0], 512)  # the signal's handler runs right after this
-            if self._fd in ready:
-                chunk = os.read(self._fd, 4096)
-                if not chunk:  # end of input (Ctrl-D on an empty line, or the pipe closed)
-                    if not self._pending:
-                        return None
-                    chunk = b"\n"
-                self._pending += chunk
-        raw, _, self._pending = self._pending.partition(b"\n")
-        return raw.decode(self._encoding, errors="replace").rstrip("\r")
-
-
-def _fileno(stream: object) -> int | None:
-    try:
-        fd = stream.fileno()  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
-        return None
-    return fd if isinstance(fd, int) and fd >= 0 else None
-
-
-def _isatty(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    try:
-        return bool(isatty and isatty())
-    except ValueError:  # closed stream
-        return False
-
-
 def variant_seed(session_seed: int, card_id: str, occurrence: int) -> int:
     """The seed of a numeric card's `occurrence`-th variant (from 1) in a `--seed` session."""
     text = f"{session_seed}/{card_id}/{occurrence}"
@@ -286,10 +142,9 @@ class Session:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.term = Terminal(json=options.json)
         self.style = self.term.style
-        self.results: list[_Result] = []
-        self.session_id = secrets.token_hex(8)
+        self.recorder = Recorder(store, options.exam, options.retention, self.clock)
+        self.results = self.recorder.results  # the answers saved so far, in order
         self.shows: Counter[str] = Counter()
-        self._scheduler: Any = None
         self._rng = random.Random(options.seed)
         self._warm: threading.Thread | None = None
 
@@ -385,7 +240,7 @@ class Session:
         items = [_Item(card, new=False) for card in due] + [_Item(card, new=True) for card in new]
         return items[: self.options.limit] if self.options.limit else items
 
-    def _ask_again(self, result: _Result) -> bool:
+    def _ask_again(self, result: Result) -> bool:
         """Whether a just-answered card comes back later in this session."""
         if self.options.exam or result.next_due is None:
             return False
@@ -393,11 +248,12 @@ class Session:
         return soon and self.shows[result.card.id] < MAX_SHOWS
 
     # -- one card -----------------------------------------------------------------------
-    def _present(self, item: _Item, number: int, total: int) -> _Result | None:
+    def _present(self, item: _Item, number: int, total: int) -> Result | None:
         card = item.card
+        kind = CARD_TYPES[card.type]
         variant: Variant | None = None
         seed: int | None = None
-        if card.type == "numeric":
+        if kind.drawn:
             seed = self._variant_seed(card)
             try:
                 variant = self.bank.draw(card, seed)
@@ -408,7 +264,7 @@ class Session:
                 return None
         self.shows[card.id] += 1
         say, style = self.term.say, self.style
-        tags = [card.question.id, TYPE_NAMES[card.type]]
+        tags = [card.question.id, kind.label]
         if item.new:
             tags.append("new")
         if item.again:
@@ -421,88 +277,22 @@ class Session:
         prompt_text = variant.prompt if variant else card.prompt
         say(markdown_to_text(prompt_text, self.term.width))
         started = time.monotonic()
-        if card.type == "recall":
-            return self._recall(card, started)
-        if card.type == "choice":
-            for index, option in enumerate(card.options):
-                text = markdown_to_text(option.text, self.term.width - 5).splitlines() or [""]
-                say(f"  {chr(ord('a') + index)}) {text[0]}")
-                for line in text[1:]:
-                    say(f"     {line}" if line else "")
-            n = len(card.options)
-            last = chr(ord("a") + n - 1)
-            given, chosen = self._read(
-                f"answer (a{style.dash}{last}) > ",
-                lambda text: parse.parse_choice(text, n, [o.text for o in card.options]),
-                parse.choice_forms(n),
-            )
-            expected = {
-                "option": card.correct_option,
-                "text": card.options[card.correct_option].text,
-            }
-            return self._finish(
-                card,
-                chosen == card.correct_option,
-                None,
-                given,
-                expected,
-                None,
-                None,
-                started,
-                value=chosen,
-            )
-        if card.type == "truefalse":
-            given, truth = self._read(
-                "true or false > ", parse.parse_truefalse, parse.TRUEFALSE_FORMS
-            )
-            return self._finish(
-                card, truth == card.answer, None, given, {"value": card.answer}, None, None, started
-            )
-        assert variant is not None
-        given, number = self._read(
-            f"answer ({card.tolerance_text()}) > ", parse.parse_number, parse.NUMBER_FORMS
-        )
-        correct = parse.is_close(number, variant.answer, card.rtol, card.atol)
-        expected = {"value": variant.answer, "rtol": card.rtol, "atol": card.atol}
-        return self._finish(
-            card,
-            correct,
-            None,
-            given,
-            expected,
-            variant.params,
-            seed,
-            started,
-            variant=variant,
-            value=number,
-        )
+        answer = kind.ask(self, card, variant)
+        return self._finish(card, answer, variant, seed, started)
 
-    def _recall(self, card: Card, started: float) -> _Result:
-        say, style = self.term.say, self.style
-        attempt, _ = self._read(
-            "your answer (optional; Enter shows the model answer) > ", str, "any text, or nothing"
-        )
-        say(style.paint("accent", "Model answer:"))
-        say(markdown_to_text(str(card.answer), self.term.width, indent="  "))
-        say(style.paint("accent", "Why:"))
-        say(markdown_to_text(card.explanation, self.term.width, indent="  "))
-        say(style.paint("dim", f"Read: {card.link}"))
-        _, grade = self._read(
-            "how well did you recall it? 1 again, 2 hard, 3 good, 4 easy > ",
-            parse.parse_grade,
-            parse.GRADE_FORMS,
-        )
-        return self._finish(
-            card,
-            grade > 1,
-            grade,
-            attempt,
-            {"answer": card.answer},
-            None,
-            None,
-            started,
-            explained=True,
-        )
+    # The `qa.quiz.cardtypes.Asker` a card is asked through: print, read, the terminal's shape.
+    @property
+    def width(self) -> int:
+        """Columns of text."""
+        return self.term.width
+
+    def say(self, text: str = "") -> None:
+        """Print a line of human text."""
+        self.term.say(text)
+
+    def read(self, prompt: str, parser: Callable[[str], Any], forms: str) -> tuple[str, Any]:
+        """Ask until the line parses; return (typed text, meaning). Handles :commands."""
+        return self._read(prompt, parser, forms)
 
     def _read(self, prompt: str, parser: Callable[[str], Any], forms: str) -> tuple[str, Any]:
         """Ask until the line parses; return (typed text, meaning). Handles :commands."""
@@ -534,129 +324,29 @@ class Session:
         say("  Ctrl-D ends the session; Ctrl-C stops it (progress is kept either way).")
 
     def _finish(
-        self,
-        card: Card,
-        correct: bool,
-        grade: int | None,
-        given: str,
-        expected: Any,
-        params: dict[str, Any] | None,
-        seed: int | None,
-        started: float,
-        *,
-        variant: Variant | None = None,
-        value: float | None = None,
-        explained: bool = False,
-    ) -> _Result:
+        self, card: Card, answer: Answer, variant: Variant | None, seed: int | None, started: float
+    ) -> Result:
         """Save the answer, then show the verdict, the explanation and what happens next."""
-        rating = grade if grade is not None else (3 if correct else 1)
         duration_ms = int((time.monotonic() - started) * 1000)
-        now = self.clock()
-        next_due: datetime | None = None
-        update = None
-        if not self.options.exam:
-            from qa.quiz import schedule  # FSRS is needed only once there is an answer
-
-            if self._scheduler is None:
-                self._scheduler = schedule.scheduler(self.options.retention)
-
-            def update(before: str | None) -> tuple[str, int, float, float]:
-                nonlocal next_due
-                reviewed = schedule.review(
-                    self._scheduler, before, card.fsrs_id, rating, now, duration_ms
-                )
-                next_due = reviewed.due
-                return (
-                    reviewed.fsrs_json,
-                    reviewed.state,
-                    reviewed.due.timestamp(),
-                    now.timestamp(),
-                )
-
-        review_id, _, _ = self.store.record(
-            {
-                "session": self.session_id,
-                "card_id": card.id,
-                "question_id": card.question.id,
-                "card_type": card.type,
-                "mode": "exam" if self.options.exam else "study",
-                "at": now.timestamp(),
-                "rating": rating,
-                "correct": int(correct),
-                "duration_ms": duration_ms,
-                "given": given,
-                "expected": expected,
-                "params": params,
-                "seed": seed,
-            },
-            update,
-        )
-        result = _Result(
-            card, correct, rating, given, expected, params, seed, duration_ms, review_id, next_due
-        )
-        self.results.append(result)
-        self._feedback(card, result, given, variant, value, explained)
+        result = self.recorder.record(card, answer, variant, seed, duration_ms)
+        self._feedback(card, answer, result, variant)
         return result
 
     def _feedback(
-        self,
-        card: Card,
-        result: _Result,
-        given: str,
-        variant: Variant | None,
-        value: float | None,
-        explained: bool,
+        self, card: Card, answer: Answer, result: Result, variant: Variant | None
     ) -> None:
-        """Print the verdict (`value`: the number typed, or the option index chosen)."""
-        say, style, width = self.term.say, self.style, self.term.width
-        if card.type == "choice":
-            right = card.correct_option
-            letter = chr(ord("a") + right)
-            if result.correct:
-                say(style.right())
-            else:
-                chosen = int(value or 0)
-                say(style.wrong(f"Wrong. The answer is {letter})"))
-                say(markdown_to_text(card.options[right].text, width, indent="  "))
-                feedback = card.options[chosen].feedback
-                if feedback:
-                    say(style.paint("accent", f"About {chr(ord('a') + chosen)}):"))
-                    say(markdown_to_text(feedback, width, indent="  "))
-        elif card.type == "truefalse":
-            truth = "true" if card.answer else "false"
-            say(
-                style.right(f"Correct: it is {truth}.")
-                if result.correct
-                else style.wrong(f"Wrong: it is {truth}.")
-            )
-        elif card.type == "numeric":
-            assert variant is not None
-            assert value is not None
-            answer = format_value(variant.answer)
-            if result.correct:
-                say(style.right(f"Correct: {answer}."))
-            else:
-                say(
-                    style.wrong(
-                        f"Wrong: the answer is {answer}; you typed "
-                        f"{format_value(value)} (accepted {card.tolerance_text()})."
-                    )
-                )
-        else:
-            say(
-                style.right("Recalled.")
-                if result.correct
-                else style.wrong("Not recalled; it will come back soon.")
-            )
-        if not explained:
+        """Print the verdict, the explanation (unless asking showed it) and the next review."""
+        style = self.style
+        CARD_TYPES[card.type].verdict(self, card, answer, variant)
+        if not answer.explained:
             text = variant.explanation if variant else card.explanation
-            say(style.paint("accent", "Why:"))
-            say(markdown_to_text(text, width, indent="  "))
-            say(style.paint("dim", f"Read: {card.link}"))
+            self.say(style.paint("accent", "Why:"))
+            self.say(markdown_to_text(text, self.term.width, indent="  "))
+            self.say(style.paint("dim", f"Read: {card.link}"))
         if result.next_due is not None:
             delay = describe_delay(result.next_due - self.clock())
             again = " (again this session)" if self._ask_again(result) else ""
-            say(style.paint("dim", f"Next review: {delay}{again}"))
+            self.say(style.paint("dim", f"Next review: {delay}{again}"))
 
     def _variant_seed(self, card: Card) -> int:
         if self.options.seed is None:
@@ -762,13 +452,4 @@ class Session:
             self._emit(ended)
 
     def _emit(self, ended: str, next_due: datetime | None = None) -> None:
-        document: dict[str, Any] = {
-            "mode": "exam" if self.options.exam else "study",
-            "ended": ended,
-            "answered": len(self.results),
-            "correct": sum(result.correct for result in self.results),
-            "answers": [result.to_json() for result in self.results],
-        }
-        if next_due is not None:
-            document["next_due"] = next_due.isoformat()
-        print(json.dumps(document, ensure_ascii=False, indent=2), file=self.term.data, flush=True)
+        self.recorder.emit(self.term.data, ended, next_due)

@@ -95,6 +95,7 @@ def cards(q: Any) -> str:
     shows exactly the cards `dl500 quiz` asks, and a card the quiz would skip fails the build.
     """
     from qa.quiz.bank import SolverError, load_bank
+    from qa.quiz.cardtypes import CARD_TYPES
 
     bank = load_bank(questions=[q])
     if bank.problems:
@@ -104,7 +105,7 @@ def cards(q: Any) -> str:
     out = []
     for number, card in enumerate(bank.cards, start=1):
         try:
-            prompt, answer = CARD_RENDERERS[card.type](card, bank)
+            prompt, answer = CARD_TYPES[card.type].page(card, bank)
         except SolverError as exc:
             raise MarkerError(str(exc)) from exc
         out.append(_card_html(number, card, prompt, answer))
@@ -122,49 +123,6 @@ def _card_html(number: int, card: Any, prompt: str, answer: str) -> str:
         "</div>"
     )
 
-
-def _recall(card: Any, bank: Any) -> tuple[str, str]:
-    return card.prompt, f"{card.answer}\n\n{card.explanation}"
-
-
-def _truefalse(card: Any, bank: Any) -> tuple[str, str]:
-    verdict = "True." if card.answer else "False."
-    return f"True or false? {card.prompt}", f"**{verdict}** {card.explanation}"
-
-
-def _choice(card: Any, bank: Any) -> tuple[str, str]:
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    listed = "\n".join(f"- ({letters[i]}) {o.text}" for i, o in enumerate(card.options))
-    right = card.correct_option
-    answer = f"**({letters[right]})** {card.options[right].text}\n\n{card.explanation}"
-    why_not = [
-        f"- ({letters[i]}) {o.feedback}"
-        for i, o in enumerate(card.options)
-        if i != right and o.feedback
-    ]
-    if why_not:
-        answer += "\n\nWhy not the others:\n\n" + "\n".join(why_not)
-    return f"{card.prompt}\n\n{listed}", answer
-
-
-def _numeric(card: Any, bank: Any) -> tuple[str, str]:
-    """One variant, drawn with `default_rng(0)` by the solver in the answer module."""
-    from qa.quiz.bank import format_value
-
-    variant = bank.draw(card, seed=0)
-    tolerance = card.tolerance_text()
-    within = f" (accepted: {tolerance})" if tolerance else ""
-    note = "*`dl500 quiz` draws new numbers each time.*"
-    answer = f"**{format_value(variant.answer)}**{within}\n\n{variant.explanation}\n\n{note}"
-    return variant.prompt, answer
-
-
-CARD_RENDERERS: dict[str, Callable[[Any, Any], tuple[str, str]]] = {
-    "recall": _recall,
-    "choice": _choice,
-    "truefalse": _truefalse,
-    "numeric": _numeric,
-}
 
 #: Markers that need the page's question, and what each becomes.
 QUESTION_MARKERS: dict[str, Callable[[Any], str]] = {
