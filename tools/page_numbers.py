@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import re
 import sys
 from pathlib import Path
@@ -35,18 +34,15 @@ def experiment_values(markdown: str) -> dict[str, str]:
     values: dict[str, str] = {}
     if not wanted:
         return values
-    from qa.experiments import load
-    from qa.experiments.runner import cache_dir, cache_key
+    from qa.experiments.runner import cached
+    from qa.site.report import experiment_numbers
 
     for name in sorted(wanted):
-        module = load(name)
-        path = cache_dir() / f"{name}-{cache_key(module, module.FULL)[:24]}.json"
-        if not path.is_file():
+        outcome = cached(name)
+        if outcome is None:
             print(f"note: no cached full run of {name}; run `dl500 reproduce {name}`")
             continue
-        record = json.loads(path.read_text(encoding="utf-8"))["record"]
-        numbers = getattr(module, "numbers", lambda record: {})
-        values.update(plain(numbers(record), prefix=f"exp.{name}"))
+        values.update(plain(experiment_numbers(outcome), prefix=f"exp.{name}"))
     return values
 
 

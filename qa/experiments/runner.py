@@ -34,6 +34,7 @@ __all__ = [
     "Outcome",
     "cache_dir",
     "cache_key",
+    "cached",
     "is_smoke",
     "run_experiment",
     "source_files",
@@ -156,6 +157,21 @@ def is_smoke(module: ModuleType, config: Any) -> bool:
     return replace(config, seeds=module.QUICK.seeds) == module.QUICK
 
 
+def cached(name: str, config: Any = None, *, cache: Path | None = None) -> Outcome | None:
+    """The cached result of an experiment (its full size by default), or None: nothing runs."""
+    module = load(name)
+    config = module.FULL if config is None else config
+    key = cache_key(module, config)
+    data = _read(_entry(cache or cache_dir(), name, key), key)
+    if data is None:
+        return None
+    verdict = None if is_smoke(module, config) else module.verdict(data["record"])
+    return Outcome(
+        name, module, config, data["record"], verdict, True, float(data.get("seconds", 0.0)),
+        key, data.get("machine") or {},
+    )  # fmt: skip
+
+
 def run_experiment(
     name: str,
     *,
@@ -191,19 +207,8 @@ def run_experiment(
     key = cache_key(module, config)
     path = _entry(cache or cache_dir(), name, key)
     graded = not is_smoke(module, config)
-    if use_cache and not force and (data := _read(path, key)) is not None:
-        record = data["record"]
-        return Outcome(
-            name,
-            module,
-            config,
-            record,
-            module.verdict(record) if graded else None,
-            True,
-            float(data.get("seconds", 0.0)),
-            key,
-            data.get("machine") or {},
-        )
+    if use_cache and not force and (hit := cached(name, config, cache=cache)) is not None:
+        return hit
 
     from threadpoolctl import threadpool_limits
 

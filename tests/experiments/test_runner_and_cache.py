@@ -118,3 +118,12 @@ def test_progress_reaches_one(tmp_path):
     seen = []
     run_experiment("latch", quick=True, cache=tmp_path, progress=seen.append)
     assert seen and seen[-1] == pytest.approx(1.0) and seen == sorted(seen)
+
+
+def test_cached_reads_a_result_without_running_anything(tmp_path):
+    from qa.experiments.runner import cached
+
+    assert cached(CHEAP, load(CHEAP).QUICK, cache=tmp_path) is None
+    ran = run_experiment(CHEAP, quick=True, cache=tmp_path)
+    again = cached(CHEAP, load(CHEAP).QUICK, cache=tmp_path)
+    assert again.from_cache and again.record == ran.record and again.verdict is None
