@@ -42,9 +42,14 @@ def run(
 
     The demonstrations multiply small matrices, for which BLAS threads cost more than they save;
     and one thread everywhere means one order of summation, so the CLI, the site build and the
-    tests compute the same numbers on the same machine.
+    tests compute the same numbers on the same machine. The process's allocator is set to keep
+    freed memory (`qa.machine.keep_freed_memory`), which training needs to be fast.
     """
     from threadpoolctl import threadpool_limits
+
+    from qa.machine import keep_freed_memory
+
+    keep_freed_memory()
 
     with threadpool_limits(1):
         return module.demonstrate(module.SEED if seed is None else seed, progress=progress)

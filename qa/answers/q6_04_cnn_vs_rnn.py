@@ -237,7 +237,15 @@ def _train(unit: tuple[str, int], progress: Callable[[float], None] | None = Non
     name, seed = unit
     if name in LEVELS:
         return cnn_vs_rnn.train_tcn(LEVELS[name], seed, TCN, progress)
-    spec = RunSpec(model="tanh", seed=seed, seq_len=SEQ_LEN, hidden=HIDDEN, steps=STEPS, lr=TCN.lr)
+    spec = RunSpec(
+        model="tanh",
+        seed=seed,
+        seq_len=SEQ_LEN,
+        hidden=HIDDEN,
+        steps=STEPS,
+        lr=TCN.lr,
+        dtype=TCN.dtype,  # the TCNs' (the experiments' training type)
+    )
     out = train_adding(spec, progress)
     params = init_params("tanh", np.random.default_rng(0), 2, HIDDEN)
     return {**out, "parameters": int(sum(p.size for p in params.values()))}

@@ -41,7 +41,7 @@ import numpy as np
 from qa.core import init, tasks
 from qa.core.activations import derivative_from_output
 from qa.experiments import normalization, vanishing_at_init
-from qa.experiments.base import map_units
+from qa.experiments.base import TRAINING_DTYPE, map_units
 from qa.experiments.training import MODEL_LABELS, RunSpec, init_params, train_adding
 from qa.numbers import Number
 from qa.viz import COLORS, FigureSpec, new_figure
@@ -202,7 +202,13 @@ def _train(unit: tuple[str, int], progress: Callable[[float], None] | None = Non
     name, seed = unit
     cfg = REMEDIES[name]
     spec = RunSpec(
-        model=name, seed=seed, seq_len=SEQ_LEN, hidden=cfg["hidden"], steps=STEPS, lr=cfg["lr"]
+        model=name,
+        seed=seed,
+        seq_len=SEQ_LEN,
+        hidden=cfg["hidden"],
+        steps=STEPS,
+        lr=cfg["lr"],
+        dtype=TRAINING_DTYPE,
     )
     out = train_adding(spec, progress)
     params = init_params(name, np.random.default_rng(0), 2, cfg["hidden"])

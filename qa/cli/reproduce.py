@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import shutil
 import sys
 import textwrap
@@ -20,6 +19,7 @@ from typing import Any
 from qa.cli.argtypes import at_least
 from qa.cli.errors import EXIT_USAGE, CLIError
 from qa.experiments import NAMES, closest
+from qa.machine import cores
 
 __all__ = ["parse_seeds", "register"]
 
@@ -69,7 +69,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--jobs",
         type=_positive,
-        default=min(2, os.cpu_count() or 1),
+        default=cores(),
         metavar="N",
         help="processes for independent runs (default: %(default)s)",
     )

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from qa.core.tasks import ADDING_TRIVIAL_MSE
-from qa.experiments.base import Check, Verdict, grade, map_units, spread
+from qa.experiments.base import TRAINING_DTYPE, Check, Verdict, grade, map_units, spread
 from qa.experiments.training import MODEL_LABELS, RunSpec, train_adding
 from qa.viz import FigureSpec
 
@@ -62,6 +62,7 @@ class Config:
         test_size: Test sequences.
         models: Keys of `qa.experiments.training.MODELS`.
         seeds: One run per seed and model.
+        dtype: The floating type the nets train in.
     """
 
     seq_len: int = 100
@@ -72,6 +73,7 @@ class Config:
     test_size: int = 1000
     models: tuple[str, ...] = ORDER
     seeds: tuple[int, ...] = (0, 1, 2)
+    dtype: str = TRAINING_DTYPE
 
 
 QUICK = Config(
@@ -96,6 +98,7 @@ def _unit(unit: tuple[str, int, Config], progress: Any = None) -> dict[str, Any]
         batch=config.batch,
         lr=config.lr,
         test_size=config.test_size,
+        dtype=config.dtype,
     )
     return train_adding(spec, progress)
 

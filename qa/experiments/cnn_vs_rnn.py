@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from qa.core import conv, init, losses, output, tasks
-from qa.experiments.base import Check, Verdict, grade, map_units, spread
+from qa.experiments.base import TRAINING_DTYPE, Check, Verdict, grade, map_units, spread
 from qa.experiments.training import MODELS, RunSpec, init_params, train_adding
 from qa.viz import FigureSpec
 
@@ -75,6 +75,7 @@ class Config:
         timing_repeats: Repeats per timing (the minimum is kept).
         timing_hidden: Hidden units of the timed RNNs.
         seeds: One training run per seed and network.
+        dtype: The floating type the TCNs train in (the timings use float64, like the engine).
     """
 
     seq_len: int = 100
@@ -91,6 +92,7 @@ class Config:
     timing_repeats: int = 5
     timing_hidden: int = 32
     seeds: tuple[int, ...] = (0, 1, 2)
+    dtype: str = TRAINING_DTYPE
 
 
 QUICK = Config(
@@ -178,6 +180,7 @@ def train_tcn(levels: int, seed: int, config: Config, progress: Any = None) -> d
         steps=config.steps,
         lr=config.lr,
         test_size=config.test_size,
+        dtype=config.dtype,
     )
     params = make(np.random.default_rng(seed))
     out = train_adding(

@@ -23,7 +23,16 @@ import numpy as np
 from qa.core import losses, optim, tasks
 from qa.core.model import SequenceModel
 from qa.core.train import train
-from qa.experiments.base import Check, Verdict, grade, map_units, spread, thin
+from qa.experiments.base import (
+    TRAINING_DTYPE,
+    Check,
+    Verdict,
+    cast,
+    grade,
+    map_units,
+    spread,
+    thin,
+)
 from qa.viz import FigureSpec
 
 TITLE = "Copy memory: who beats the memoryless baseline"
@@ -62,6 +71,7 @@ class Config:
         test_size: Test sequences.
         beat: A net "beats" the baseline when its test loss is below `beat` × baseline.
         seeds: One run per seed, gap and net.
+        dtype: The floating type the nets train in (the baseline is scored in float64).
     """
 
     gaps: tuple[int, ...] = (5, 20, 50)
@@ -74,6 +84,7 @@ class Config:
     test_size: int = 500
     beat: float = 0.9
     seeds: tuple[int, ...] = (0, 1, 2)
+    dtype: str = TRAINING_DTYPE
 
 
 QUICK = Config(gaps=(5,), baseline_gaps=(10, 100, 1000), steps=300, test_size=200, seeds=(0, 1))
@@ -129,10 +140,11 @@ def _unit(unit: tuple[str, int, int, Config], progress: Any = None) -> dict[str,
     )
     rng = np.random.default_rng(seed)
     params = model.init(rng, tasks.COPY_ALPHABET, config.hidden, tasks.COPY_ALPHABET)
+    params = cast(params, config.dtype)
     data = np.random.default_rng([seed, gap, 31])
 
     def objective(p: dict[str, np.ndarray], step: int):
-        xs, targets = tasks.copy_memory(data, gap, config.batch)
+        xs, targets = tasks.copy_memory(data, gap, config.batch, dtype=config.dtype)
         return model.loss_and_grads(p, xs, targets)
 
     result = train(
@@ -141,7 +153,7 @@ def _unit(unit: tuple[str, int, int, Config], progress: Any = None) -> dict[str,
     test_loss = None
     if not result.diverged:
         xs, targets = tasks.copy_memory(
-            np.random.default_rng([seed, gap, 97]), gap, config.test_size
+            np.random.default_rng([seed, gap, 97]), gap, config.test_size, dtype=config.dtype
         )
         logits = model.predict(result.params, xs)
         test_loss, _ = losses.softmax_cross_entropy(logits, targets, time_reduction="mean")

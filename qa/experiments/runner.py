@@ -212,8 +212,9 @@ def run_experiment(
 
     from threadpoolctl import threadpool_limits
 
-    from qa.machine import describe
+    from qa.machine import describe, keep_freed_memory
 
+    keep_freed_memory()  # in this process, for `jobs == 1`; each worker does it too
     started = time.perf_counter()
     # Small matrices: one BLAS thread is several times faster than two fighting over 2 cores.
     with threadpool_limits(1):

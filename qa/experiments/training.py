@@ -23,7 +23,7 @@ import numpy as np
 from qa.core import optim, tasks
 from qa.core.model import SequenceModel
 from qa.core.train import train
-from qa.experiments.base import finite, thin
+from qa.experiments.base import cast, finite, thin
 
 __all__ = ["MODELS", "MODEL_LABELS", "RunSpec", "adding_test_set", "init_params", "train_adding"]
 
@@ -97,9 +97,11 @@ def init_params(
     return params
 
 
-def adding_test_set(seq_len: int, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def adding_test_set(
+    seq_len: int, size: int, seed: int, dtype: str = "float64"
+) -> tuple[np.ndarray, np.ndarray]:
     """A fixed test set of the adding problem, from its own generator."""
-    return tasks.adding_problem(np.random.default_rng([seed, 7919]), seq_len, size)
+    return tasks.adding_problem(np.random.default_rng([seed, 7919]), seq_len, size, dtype=dtype)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,6 +121,8 @@ class RunSpec:
         clip_value: Element-wise clipping bound, or None.
         test_size: Sequences in the test set.
         init: Overrides of the initialiser's keyword arguments.
+        dtype: The floating type of the parameters, the data and every computation
+            (the experiments use `qa.experiments.base.TRAINING_DTYPE`).
     """
 
     model: str
@@ -133,6 +137,7 @@ class RunSpec:
     clip_value: float | None = None
     test_size: int = 1000
     init: tuple[tuple[str, Any], ...] = ()
+    dtype: str = "float64"
 
 
 def _optimizer(name: str, lr: float) -> optim.Optimizer:
@@ -175,10 +180,11 @@ def train_adding(
         model, _ = MODELS[spec.model]
         params = init_params(spec.model, rng, 2, spec.hidden, **dict(spec.init))
         loss_and_grads, predict = model.loss_and_grads, model.predict
+    params = cast(params, spec.dtype)
     data = np.random.default_rng([spec.seed, 104729])
 
     def objective(p: dict[str, np.ndarray], step: int):
-        xs, y = tasks.adding_problem(data, spec.seq_len, spec.batch)
+        xs, y = tasks.adding_problem(data, spec.seq_len, spec.batch, dtype=spec.dtype)
         loss, grads = loss_and_grads(p, xs, y)
         if on_gradient is not None:
             on_gradient(grads)
@@ -196,7 +202,7 @@ def train_adding(
     )
     test_mse = test_se = None
     if not result.diverged:
-        xs, y = adding_test_set(spec.seq_len, spec.test_size, spec.seed)
+        xs, y = adding_test_set(spec.seq_len, spec.test_size, spec.seed, spec.dtype)
         with np.errstate(all="ignore"):  # a run can end finite but huge; that is a result too
             err = (predict(result.params, xs) - y) ** 2
             test_mse = finite(err.mean())

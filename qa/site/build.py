@@ -19,9 +19,11 @@ import os
 import posixpath
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from qa.machine import cores
 from qa.numbers import MissingNumberError, plain
 from qa.questions import PACKAGE, discover
 from qa.site import figures, markers, mathjax, nav, numbers, reference, report
@@ -91,10 +93,19 @@ class SiteBuild:
         """
         out: dict[str, Path] = {}
         root = figures.cache_root(self.project)
-        try:
-            drawn = figures.draw_missing(self.questions, root, log=self.log)
-        except figures.DrawError as exc:
-            raise SiteError(f"figures: {exc}") from exc
+        # The figures are drawn (subprocesses) while the experiments run (their own workers):
+        # more processes than cores, but no core waits for the slowest job of either phase.
+        with ThreadPoolExecutor(max_workers=1) as background:
+            drawing = background.submit(figures.draw_missing, self.questions, root, log=self.log)
+            try:
+                report_files = self._prepare_report() if self.report_page else {}
+            finally:
+                error = drawing.exception()  # waits for the drawing to end, in every case
+        if isinstance(error, figures.DrawError):
+            raise SiteError(f"figures: {error}") from error
+        if error is not None:
+            raise error
+        drawn = drawing.result()
         for q in self.questions:
             entry = figures.cache_entry(q, root)
             self.figures[q.slug] = figures.figures_of(q, entry)
@@ -103,8 +114,7 @@ class SiteBuild:
         total = sum(len(f) for f in self.figures.values())
         drawn_count = sum(len(self.figures[q.slug]) for q in drawn)
         self.log(f"figures: {drawn_count} drawn, {total - drawn_count} from the cache ({root})")
-        if self.report_page:
-            out.update(self._prepare_report())
+        out.update(report_files)
         try:
             out.update(mathjax.files())
         except FileNotFoundError as exc:
@@ -114,7 +124,7 @@ class SiteBuild:
     def _prepare_report(self) -> dict[str, Path]:
         from qa.experiments.runner import cache_dir
 
-        jobs = min(2, os.cpu_count() or 1)
+        jobs = cores()
         try:
             self.outcomes = report.run_all(jobs=jobs, log=self.log)
         except Exception as exc:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from qa import cache
+from qa.machine import cores
 from qa.numbers import fill
 
 __all__ = [
@@ -182,7 +183,7 @@ def draw_missing(
         log(f"drew the figures of {q.id} in {seconds:.1f}s")
         return None
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=cores()) as pool:
         errors = [e for e in pool.map(one, missing) if e]
     if errors:
         raise DrawError("\n\n".join(errors))

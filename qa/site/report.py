@@ -234,11 +234,13 @@ def run_all(*, jobs: int = 1, log: Callable[[str], None] = print) -> list[Any]:
     from qa.experiments.runner import run_experiment
 
     outcomes, ran = [], []
-    for name in NAMES:
+    for i, name in enumerate(NAMES, 1):
         started = time.perf_counter()
         outcome = run_experiment(name, jobs=jobs)
         if not outcome.from_cache:
-            ran.append(f"{name} ({time.perf_counter() - started:.0f}s)")
+            seconds = time.perf_counter() - started
+            ran.append(f"{name} ({seconds:.0f}s)")
+            log(f"experiment {i}/{len(NAMES)}: ran {name} in {seconds:.0f}s")
         outcomes.append(outcome)
     cached = len(NAMES) - len(ran)
     log(f"report: {cached} experiment(s) from the cache, ran {', '.join(ran) or 'none'}")
