@@ -146,6 +146,11 @@ def main(argv=None) -> int:
         "--json", type=Path, default=Path(__file__).parent / "results" / "engine.json"
     )
     args = parser.parse_args(argv)
+    # As every process of the project that trains does (qa.machine.keep_freed_memory): without
+    # it NumPy pays page faults for each step's arrays, which PyTorch's caching allocator avoids.
+    from qa.machine import keep_freed_memory
+
+    keep_freed_memory()
 
     try:
         import torch

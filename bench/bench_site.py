@@ -7,9 +7,9 @@ Every build is `mkdocs build --strict` into a temporary directory, with the cach
 and of the report's experiments in a temporary directory (the real .cache/ and site/ are left
 alone). Three kinds of build are timed:
 
-1. cold, everything: both caches empty. Every answer module draws its figures and the
-   reproducibility report runs every experiment at full size (minutes: that is what the
-   report is, and why its results are cached).
+1. cold, everything: both caches empty, as on a fresh clone. Every answer module draws its
+   figures while the reproducibility report runs every experiment at full size (minutes: that
+   is what the report is, and why its results are cached). Target: ≤ 120 s on 2 cores.
 2. cold pages: the figure cache empty, the experiment results of build 1 kept. Every answer
    module draws its figures again: the cost of the question pages. Target: < 60 s.
 3. rebuild, no change (median of several): nothing may be drawn or run. Target: < 5 s.
@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGETS = {"cold_pages_s": 60.0, "rebuild_s": 5.0}
+TARGETS = {"cold_s": 120.0, "cold_pages_s": 60.0, "rebuild_s": 5.0}
 FIGURES_LINE = re.compile(r"figures: (\d+) drawn, (\d+) from the cache")
 REPORT_LINE = re.compile(r"report: .*")  # "... ran adding (85s), latch (1s); drew ..."
 
@@ -129,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         "sources_changed_during_run": sources_changed,
         "targets": TARGETS,
         "meets_targets": same_figures
+        and cold[0] <= TARGETS["cold_s"]
         and pages_cold[0] < TARGETS["cold_pages_s"]
         and statistics.median(rebuild_times) < TARGETS["rebuild_s"]
         and all(r[1] == 0 for r in rebuilds),
@@ -143,8 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
     rows = [
-        ("cold build, both caches empty", f"{cold[0]:.1f} s", "(informative)"),
-        ("  of which the report's experiments", f"{experiments} s", ""),
+        ("cold build, both caches empty", f"{cold[0]:.1f} s", f"≤ {TARGETS['cold_s']:g} s"),
+        # The figures are drawn while the experiments run: the two overlap.
+        ("  of which running the experiments", f"{experiments} s", ""),
         (
             "cold build of the pages (results cached)",
             f"{pages_cold[0]:.1f} s",

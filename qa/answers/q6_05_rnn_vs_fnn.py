@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from qa.core import activations, init, losses, optim, output, rnn
+from qa.core import activations, init, losses, optim, output, rnn, tasks
 from qa.core.model import SequenceModel
 from qa.core.train import train
 from qa.numbers import Number
@@ -48,8 +48,11 @@ __all__ = [
     "card_window_mlp_parameters",
     "delayed_recall",
     "demonstrate",
+    "embedded_reber_lookalikes",
     "numbers",
     "parameter_count",
+    "reber_prefixes",
+    "reber_window",
     "unrolled_forward",
     "window_inputs",
     "window_mlp_loss_and_grads",
@@ -241,6 +244,68 @@ def card_window_mlp_parameters(rng: np.random.Generator) -> dict:
         "params": {"k": k, "D": D, "H": H, "O": O},
         "answer": float(sum(p.size for p in params.values())),
     }
+
+
+# --------------------------------------------------------------------------- grammars and windows
+
+
+def reber_prefixes(max_len: int = 14) -> list[tuple[str, frozenset[str]]]:
+    """Every prefix of a Reber string up to `max_len` symbols, with the symbols allowed next.
+
+    Read off `qa.core.tasks.REBER_GRAPH` exactly, no sampling.
+
+    Examples:
+        >>> dict(reber_prefixes(2))["BT"] == frozenset("SX")
+        True
+    """
+    out: list[tuple[str, frozenset[str]]] = []
+    todo: list[tuple[str, int]] = [("", 0)]
+    while todo:
+        prefix, state = todo.pop()
+        edges = tasks.REBER_GRAPH[state]
+        out.append((prefix, frozenset(symbol for symbol, _ in edges)))
+        if len(prefix) < max_len:
+            todo.extend((prefix + s, nxt) for s, nxt in edges if nxt is not None)
+    return out
+
+
+def reber_window(max_len: int = 14) -> int:
+    """The fewest last symbols that always tell which symbols may come next in a Reber string.
+
+    A window MLP that sees this many symbols (and where the string starts) predicts the set of
+    legal continuations as well as any model with memory: the grammar has unbounded strings
+    (its loops), but no long dependencies. Checked on every prefix up to `max_len` symbols.
+
+    Examples:
+        >>> reber_window()
+        2
+    """
+    prefixes = reber_prefixes(max_len)
+    for w in range(1, max_len + 1):
+        seen: dict[str, frozenset[str]] = {}
+        if all(seen.setdefault(p[-w:], allowed) == allowed for p, allowed in prefixes):
+            return w
+    raise ValueError(f"no window up to {max_len} symbols works")
+
+
+def embedded_reber_lookalikes(window: int) -> tuple[str, str]:
+    """Two embedded Reber prefixes that end in the same `window` symbols but continue differently.
+
+    The embedded grammar repeats its second symbol (T or P) after an inner Reber string of any
+    length (Hochreiter & Schmidhuber 1997, §5.1). Both prefixes end with the same inner string,
+    made longer than `window` with its S loop; the next symbol is T for one and P for the other.
+    So no window, however wide, predicts this grammar: it needs memory.
+
+    Examples:
+        >>> a, b = embedded_reber_lookalikes(20)
+        >>> a[-20:] == b[-20:], a[:2], b[:2]
+        (True, 'BT', 'BP')
+        >>> nxt = [tasks.reber_next_distributions(s + s[1] + "E")[len(s) - 1] for s in (a, b)]
+        >>> [tasks.REBER_SYMBOLS[int(d.argmax())] for d in nxt]
+        ['T', 'P']
+    """
+    inner = "BT" + "S" * max(window, 1) + "XSE"
+    return "BT" + inner, "BP" + inner
 
 
 @dataclass(frozen=True)

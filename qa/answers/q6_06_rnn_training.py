@@ -121,12 +121,25 @@ def contributions_by_loss(
     return out
 
 
-def truncated_gradient(contributions: np.ndarray, window: int) -> np.ndarray:
-    r"""The gradient of truncated BPTT: each $L_t$ backpropagated through at most `window` steps.
+#: Which terms `[t, s]` (loss t, parameter use at step s ≤ t) each truncation keeps, for a
+#: window k. Sliding: every loss goes back k steps (Williams & Peng's k1 = 1, k2 = k). Chunked:
+#: non-overlapping windows of k steps, a loss goes back to its window's start (k1 = k2 = k).
+SCHEMES: dict[str, Callable[[np.ndarray, np.ndarray, int], np.ndarray]] = {
+    "sliding": lambda t, s, k: (s <= t) & (t - s < k),
+    "chunked": lambda t, s, k: (s <= t) & (t // k == s // k),
+}
+
+
+def truncated_gradient(
+    contributions: np.ndarray, window: int, scheme: str = "sliding"
+) -> np.ndarray:
+    r"""The gradient of truncated BPTT with windows of `window` steps (`SCHEMES`).
 
     Args:
         contributions: From `contributions_by_loss`, shape `(T, T, P)`.
-        window: `k` ≥ 1; `k = T` gives the full BPTT gradient.
+        window: `k` ≥ 1; `k = T` gives the full BPTT gradient in both schemes.
+        scheme: `"sliding"` (each $L_t$ backpropagated through `window` steps) or `"chunked"`
+            (non-overlapping windows; $L_t$ backpropagated to the start of its window).
 
     Returns:
         Shape `(P,)`.
@@ -135,11 +148,12 @@ def truncated_gradient(contributions: np.ndarray, window: int) -> np.ndarray:
         >>> C = np.ones((3, 3, 1)) * np.tril(np.ones((3, 3)))[..., None]   # every term = 1
         >>> [float(truncated_gradient(C, k)[0]) for k in (1, 2, 3)]         # 3, then 3+2, 3+2+1
         [3.0, 5.0, 6.0]
+        >>> [float(truncated_gradient(C, k, "chunked")[0]) for k in (1, 2, 3)]  # windows {0,1},{2}
+        [3.0, 4.0, 6.0]
     """
     T = contributions.shape[0]
-    distance = np.arange(T)[:, None] - np.arange(T)[None, :]  # t - s
-    kept = (distance >= 0) & (distance < window)
-    return contributions[kept].sum(axis=0)
+    t, s = np.arange(T)[:, None], np.arange(T)[None, :]
+    return contributions[SCHEMES[scheme](t, s, window)].sum(axis=0)
 
 
 def cache_bytes(cache: tuple) -> int:
@@ -176,8 +190,10 @@ class Demo:
     sum_vs_engine: float  # rel_error(Σ_t ∇_{W^(t)} L, rnn.backward)
     sum_vs_numeric: float  # rel_error(Σ_t ∇_{W^(t)} L, finite differences)
     windows: np.ndarray  # (K,) truncation windows k = 1..T
-    cosine: dict  # scale -> (K,) cosine(truncated, full)
-    error: dict  # scale -> (K,) ‖truncated - full‖ / ‖full‖
+    cosine: dict  # scale -> (K,) cosine(truncated, full), sliding windows
+    error: dict  # scale -> (K,) ‖truncated - full‖ / ‖full‖, sliding windows
+    chunked_cosine: dict  # the same for non-overlapping windows
+    chunked_error: dict
     lengths: np.ndarray  # (N,) sequence lengths T
     memory: dict  # cell name -> (N,) bytes kept by the forward pass
     seconds: np.ndarray  # (N,) wall-clock time of one RNN forward + backward (not plotted)
@@ -232,14 +248,15 @@ def demonstrate(seed: int = SEED, *, progress: Callable[[float], None] | None = 
 
     T = 50
     windows = np.arange(1, T + 1)
-    cosine, error = {}, {}
+    measured: dict[str, tuple[dict, dict]] = {scheme: ({}, {}) for scheme in SCHEMES}
     for scale in SCALES:
         params, _, xs, _, dhs = _tanh_rnn(rng, scale, T, 4, 4, 16, 4)
         C = contributions_by_loss(params, xs, dhs)
         full = truncated_gradient(C, T)
-        trunc = np.stack([truncated_gradient(C, int(k)) for k in windows])
-        cosine[scale] = trunc @ full / (np.linalg.norm(trunc, axis=1) * np.linalg.norm(full))
-        error[scale] = np.linalg.norm(trunc - full, axis=1) / np.linalg.norm(full)
+        for scheme, (cosine, error) in measured.items():
+            trunc = np.stack([truncated_gradient(C, int(k), scheme) for k in windows])
+            cosine[scale] = trunc @ full / (np.linalg.norm(trunc, axis=1) * np.linalg.norm(full))
+            error[scale] = np.linalg.norm(trunc - full, axis=1) / np.linalg.norm(full)
     if progress is not None:
         progress(0.3)
 
@@ -264,8 +281,10 @@ def demonstrate(seed: int = SEED, *, progress: Callable[[float], None] | None = 
         sum_vs_engine=vs_engine,
         sum_vs_numeric=vs_numeric,
         windows=windows,
-        cosine=cosine,
-        error=error,
+        cosine=measured["sliding"][0],
+        error=measured["sliding"][1],
+        chunked_cosine=measured["chunked"][0],
+        chunked_error=measured["chunked"][1],
         lengths=np.array(LENGTHS),
         memory={name: np.array(v) for name, v in memory.items()},
         seconds=np.array(seconds),
@@ -336,6 +355,17 @@ def numbers(demo: Demo) -> dict[str, Number]:
         "expanding_k_1pct": Number(
             _first_window(demo, large, 0.01), "d", f"{seed}: first k with error < 1 %"
         ),
+        "contracting_err_k10": Number(
+            float(demo.error[small][9]), ".1e", f"{seed}, sliding windows, k = 10"
+        ),
+        "chunked_contracting_err_k10": Number(
+            float(demo.chunked_error[small][9]), ".1e", f"{seed}, non-overlapping windows, k = 10"
+        ),
+        "chunked_contracting_k_1pct": Number(
+            int(demo.windows[np.argmax(demo.chunked_error[small] < 0.01)]),
+            "d",
+            f"{seed}: first k with error < 1 %, non-overlapping windows",
+        ),
         "gru_bytes_per_step": Number(per_step["GRU"], ",d", "exact: the cache's growth per step"),
         "lstm_bytes_per_step": Number(per_step["LSTM"], ",d", "exact: the cache's growth per step"),
         "gru_over_rnn": Number(per_step["GRU"] / per_step["RNN"], ".1f", "exact ratio"),
@@ -378,6 +408,9 @@ def summarize(demo: Demo) -> str:
         f"smallest error for k < T: {q['contracting_min_error']}",
         f"  W = {large}·Q: cosine at k = 10: {q['expanding_cos_k10']}, largest for k ≤ 10: "
         f"{q['expanding_max_cos_k10']}; cosine > 0.95 from k = {q['expanding_k_cos95']}",
+        f"  non-overlapping windows, W = {small}·Q: error at k = 10: "
+        f"{q['chunked_contracting_err_k10']} (sliding: {q['contracting_err_k10']}); "
+        f"error < 1% from k = {q['chunked_contracting_k_1pct']}",
     ]
     lines.append(
         f"memory kept for the backward pass, B = {B}, H = {H}, D = {D}: "
@@ -410,7 +443,10 @@ def plot_per_step_contributions(demo: Demo) -> Figure:
 
 
 def plot_truncated_bptt_bias(demo: Demo) -> Figure:
-    """Cosine and relative error of truncated BPTT against the window, for two scales of W."""
+    """Cosine and relative error of truncated BPTT against the window, for two scales of W.
+
+    Solid: sliding windows (every loss backpropagated k steps); dashed: non-overlapping windows.
+    """
     fig, (left, right) = new_figure(1, 2, width=7.6, height=3.2)
     colors = dict(zip(SCALES, (COLORS["blue"], COLORS["red"]), strict=True))
     k = demo.windows[:-1]  # at k = T the error is exactly 0, which a log axis cannot show
@@ -418,6 +454,9 @@ def plot_truncated_bptt_bias(demo: Demo) -> Figure:
         label = rf"$W = {scale}\,Q$"
         left.plot(demo.windows, demo.cosine[scale], color=colors[scale], label=label)
         right.plot(k, demo.error[scale][:-1], color=colors[scale], label=label)
+        left.plot(demo.windows, demo.chunked_cosine[scale], color=colors[scale], ls="--", lw=1)
+        right.plot(k, demo.chunked_error[scale][:-1], color=colors[scale], ls="--", lw=1)
+    left.plot([], [], color=COLORS["grey"], ls="--", lw=1, label="non-overlapping")
     left.set(xlabel="window $k$", ylabel="cosine(truncated, full)", ylim=(None, 1.02))
     right.set(xlabel="window $k$", ylabel=r"$\|\hat g_k - g\| / \|g\|$", yscale="log")
     left.set_title("Direction")
@@ -468,11 +507,15 @@ FIGURES = (
         "{{ run.expanding_max_cos_k10 }} up to k = 10 and passes 0.95 only at "
         "k = {{ run.expanding_k_cos95 }}. Right: the relative error on a log scale, falling "
         "steadily to {{ run.contracting_min_error }} for 0.9·Q but staying above 1% until "
-        "k = {{ run.expanding_k_1pct }} for 2·Q.",
-        caption="Truncated BPTT, each loss term backpropagated at most k steps, against full "
-        "BPTT (T = 50, loss at every step). With contracting Jacobians a short window is "
-        "nearly exact; with expanding ones the dropped long-range terms dominate and the "
-        "truncated gradient points elsewhere. At k = T the two are identical.",
+        "k = {{ run.expanding_k_1pct }} for 2·Q. Dashed lines, for non-overlapping windows, lie "
+        "below the solid ones: for 0.9·Q the error at k = 10 is "
+        "{{ run.chunked_contracting_err_k10 }} against {{ run.contracting_err_k10 }}.",
+        caption="Truncated BPTT against full BPTT (T = 50, loss at every step). Solid: sliding "
+        "windows, each loss term backpropagated k steps; dashed: non-overlapping windows of k "
+        "steps, each loss backpropagated to the start of its window. With contracting "
+        "Jacobians a short window is nearly exact; with expanding ones the dropped long-range "
+        "terms dominate and the truncated gradient points elsewhere. At k = T both equal the "
+        "full gradient.",
     ),
     FigureSpec(
         name="memory-and-time-vs-length",

@@ -51,6 +51,7 @@ __all__ = [
     "card_naive_jacobian_count",
     "card_scalar_linear_bptt",
     "demonstrate",
+    "naive_jacobian_factors",
     "numbers",
     "output_error",
     "parameter_gradients",
@@ -302,6 +303,22 @@ def unrolled_terms(
         row = dL_dhT @ product  # ∂L_T/∂h_k through the chain
         terms[k - 1] = np.outer(row * (1 - h[k] ** 2), h[k - 1])  # times ∂⁺h_k/∂W
     return terms, factors
+
+
+def naive_jacobian_factors(T: int) -> int:
+    r"""The Jacobian factors of the unrolled formulas of all T loss terms, each built from scratch.
+
+    The term of $L_t$ needs $\sum_{k=1}^{t} (t - k) = t(t-1)/2$ factors (what `unrolled_terms`
+    counts for one loss term: quadratic). Over $t = 1 \dots T$ that is $(T^3 - T)/6$, cubic in
+    $T$. BPTT gets the same gradient with one Jacobian product per step.
+
+    Examples:
+        >>> [naive_jacobian_factors(T) for T in (1, 2, 3, 10)]
+        [0, 1, 4, 165]
+        >>> all(naive_jacobian_factors(T) == (T**3 - T) // 6 for T in range(1, 60))
+        True
+    """
+    return sum(t * (t - 1) // 2 for t in range(1, T + 1))
 
 
 def card_scalar_linear_bptt(rng: np.random.Generator) -> dict:

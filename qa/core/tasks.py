@@ -31,6 +31,7 @@ import numpy as np
 
 __all__ = [
     "ADDING_TRIVIAL_MSE",
+    "REBER_GRAPH",
     "REBER_SYMBOLS",
     "LatchBatch",
     "adding_problem",
@@ -207,9 +208,10 @@ def latch(
 
 REBER_SYMBOLS = "BTPSXVE"
 
-# The Reber grammar as a graph: state -> ((symbol, next state), ...); each choice has
-# probability 1/2. State 0 expects the opening B; state 6 the closing E.
-_REBER = {
+#: The Reber grammar (Reber 1967, as used by Cleeremans et al. 1989) as a graph:
+#: state -> ((symbol, next state), ...), each choice with probability 1/2. State 0 expects the
+#: opening B, state 6 the closing E; None ends the string.
+REBER_GRAPH = {
     0: (("B", 1),),
     1: (("T", 2), ("P", 3)),
     2: (("S", 2), ("X", 4)),
@@ -224,7 +226,7 @@ def _reber_inner(rng: np.random.Generator) -> str:
     state: int | None = 0
     out = []
     while state is not None:
-        options = _REBER[state]
+        options = REBER_GRAPH[state]
         symbol, state = options[rng.integers(len(options))] if len(options) > 1 else options[0]
         out.append(symbol)
     return "".join(out)
@@ -289,12 +291,13 @@ def reber_next_distributions(string: str) -> np.ndarray:
     while state is not None:
         if pos >= len(string):
             raise fail(pos)
-        choices = dict(_REBER[state])
+        choices = dict(REBER_GRAPH[state])
         if string[pos] not in choices:
             raise fail(pos)
         state = choices[string[pos]]
         pos += 1
-        rows.append(dist(branch) if state is None else dist("".join(s for s, _ in _REBER[state])))
+        options = branch if state is None else "".join(s for s, _ in REBER_GRAPH[state])
+        rows.append(dist(options))
     if pos + 2 != len(string) or string[pos] != branch or string[pos + 1] != "E":
         raise fail(pos)
     rows.append(dist("E"))

@@ -37,6 +37,7 @@ import numpy as np
 from qa.core import init, norm, rnn, tasks
 from qa.core.activations import derivative_from_output
 from qa.experiments.base import Check, Verdict, grade, map_units, spread
+from qa.numbers import Number
 from qa.viz import FigureSpec
 
 TITLE = "Normalisation in RNNs: batch norm per step, layer norm"
@@ -287,6 +288,31 @@ def _ratio(record: dict[str, Any], variant: str, gamma: float) -> dict[str, Any]
         if row["variant"] == variant and row["gamma"] == gamma:
             return row
     return None
+
+
+def numbers(record: dict[str, Any]) -> dict[str, Number]:
+    """The gradient ratios the pages quote (`{{ exp.normalization.NAME }}`).
+
+    `plain_ratio` and `<variant>_ratio_<γ>` (γ without its dot: `batch_ratio_01` for batch norm
+    at γ = 0.1): the median over seeds of ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ at initialisation, T = 100.
+    """
+    out = {}
+    for row in record["flow_ratios"]:
+        if row["median"] is None:
+            continue
+        name = (
+            "plain_ratio"
+            if row["variant"] == "plain"
+            else (f"{row['variant']}_ratio_{format(row['gamma'], 'g').replace('.', '')}")
+        )
+        plain_digits = 0.01 <= row["median"] < 1000
+        out[name] = Number(
+            row["median"],
+            ".2g" if plain_digits else ".1e",
+            f"median of {row['n']} seeds, {_label(row['variant'], row['gamma'])}, at "
+            "initialisation",
+        )
+    return out
 
 
 def _label(variant: str, gamma: float) -> str:

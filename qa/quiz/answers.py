@@ -50,7 +50,7 @@ COMMANDS = {
     "undo": "take back your last answer and ask that card again",
     "quit": "end the session (like Ctrl-D); progress is saved after every answer",
 }
-NUMBER_FORMS = "a number such as 19200, 19,200, 1.92e4, -0.5 or 3/4"
+NUMBER_FORMS = "a number such as 19200, 19,200, 1.92e4, -0.5, 3/4 or 0.9^10"
 TRUEFALSE_FORMS = "true or false (also t/f, yes/no, y/n, 1/0)"
 GRADE_FORMS = "1 again (forgot), 2 hard, 3 good or 4 easy: the number or the word"
 
@@ -59,6 +59,7 @@ _PLAIN = re.compile(rf"^{_MANTISSA}$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?(?:e[+-]?\d+)?$")
 _TIMES_TEN = re.compile(rf"^({_MANTISSA})\s*(?:x|×|\*|·)\s*10\s*(?:\^|\*\*)\s*\(?([+-]?\d+)\)?$")
 _FRACTION = re.compile(rf"^({_MANTISSA})\s*/\s*({_MANTISSA})$")
+_POWER = re.compile(rf"^\(?({_MANTISSA})\)?\s*(?:\^|\*\*)\s*\(?([+-]?\d+)\)?$")
 _SPACES = "\u00a0\u2009\u202f\u2007 '’_"  # digit-group separators people type
 _TRUE = {"t", "true", "y", "yes", "1", "✓"}
 _FALSE = {"f", "false", "n", "no", "0", "✗"}
@@ -93,7 +94,13 @@ def _clean(text: str) -> str:
 
 
 def parse_number(text: str) -> float:
-    """A typed number: `19200`, `19,200`, `19 200`, `1.92e4`, `1.92×10^4`, `3/4`, `−0.5`.
+    """A typed number: `19200`, `19,200`, `19 200`, `1.92e4`, `1.92×10^4`, `3/4`, `−0.5`, `0.9^10`.
+
+    A power is exact: `0.9^10` is 0.9 to the 10th, not a rounded copy of it.
+
+    Examples:
+        >>> parse_number("0.9^10") == 0.9**10, parse_number("(1.5)**3"), parse_number("2^-2")
+        (True, 3.375, 0.25)
 
     Raises:
         AnswerError: Not a finite number in one of these forms.
@@ -114,6 +121,11 @@ def parse_number(text: str) -> float:
             if denominator == 0:
                 raise AnswerError("cannot divide by zero; type " + NUMBER_FORMS)
             value = float(match[1]) / denominator
+        elif match := _POWER.match(squeezed):
+            base, exponent = float(match[1]), int(match[2])
+            if base == 0 and exponent < 0:
+                raise AnswerError("cannot divide by zero; type " + NUMBER_FORMS)
+            value = base**exponent
         elif re.fullmatch(r"[+-]?\d+,\d+", squeezed):
             raise AnswerError(
                 "not a number: use a point for decimals (0.5); a comma only groups thousands "

@@ -136,3 +136,19 @@ def test_numbers_are_the_measured_values(demo_of):
     assert np.all(acc[demo.delays >= failed] < m.FAILED) and acc[failed - 1] >= m.FAILED
     assert n["rnn_failed_max"].value == acc[demo.delays >= failed].max()
     assert n["unrolled_max_diff"].value == demo.unrolled_max_diff
+
+
+@pytest.mark.parametrize("max_len", [10, 14, 18])
+def test_two_last_symbols_fix_what_may_follow_in_the_reber_grammar(max_len):
+    assert m.reber_window(max_len) == 2
+
+
+@pytest.mark.parametrize("window", [1, 5, 25, 60])
+def test_no_window_predicts_the_embedded_reber_grammar(window):
+    from qa.core import tasks
+
+    a, b = m.embedded_reber_lookalikes(window)
+    assert a[-window:] == b[-window:]
+    # Both are prefixes of grammatical strings, whose next symbols differ.
+    nxt = [tasks.reber_next_distributions(s + s[1] + "E")[len(s) - 1] for s in (a, b)]
+    assert not np.allclose(nxt[0], nxt[1])

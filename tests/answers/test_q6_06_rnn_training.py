@@ -128,3 +128,25 @@ def test_quoted_memory_numbers_are_exact_byte_counts(demo_of):
         per_step = quoted[f"{cell}_bytes_per_step"].value
         assert isinstance(per_step, int) and per_step % 8 == 0
         assert quoted[ratio].value == per_step / rnn_step
+
+
+@pytest.mark.parametrize("k", [1, 3, 7, 50])
+def test_non_overlapping_windows_keep_a_subset_of_the_sliding_terms(k):
+    T = 50
+    t, s = np.arange(T)[:, None], np.arange(T)[None, :]
+    chunked, sliding = m.SCHEMES["chunked"](t, s, k), m.SCHEMES["sliding"](t, s, k)
+    assert np.all(sliding[chunked]) and (k == 1 or k == T or chunked.sum() < sliding.sum())
+
+
+@pytest.mark.parametrize("k", [2, 5, 25])
+def test_a_one_step_dependency_across_a_window_boundary_gets_no_gradient(k):
+    # The loss at the first step of the second window and the parameter use one step before it.
+    assert not m.SCHEMES["chunked"](np.array(k), np.array(k - 1), k)
+    assert m.SCHEMES["sliding"](np.array(k), np.array(k - 1), k)
+
+
+def test_both_schemes_give_the_full_gradient_at_k_equal_to_T(rng):
+    C = rng.standard_normal((6, 6, 3)) * np.tril(np.ones((6, 6)))[..., None]
+    full = C.sum(axis=(0, 1))
+    for scheme in m.SCHEMES:
+        np.testing.assert_allclose(m.truncated_gradient(C, 6, scheme), full, rtol=1e-12)

@@ -160,3 +160,38 @@ def test_a_norm_is_recorded_for_every_update(demo_of, kind):
         norms = r["trace"]["norm"]
         assert len(norms) == r["steps_done"]
         assert np.all(np.isfinite(norms))
+
+
+@pytest.mark.parametrize(
+    ("dtype", "fits", "overflows"),
+    [(np.float64, 709.0, 710.0), (np.float32, 88.0, 89.0)],
+)
+def test_exp_overflows_where_the_page_says(dtype, fits, overflows):
+    with np.errstate(over="ignore"):
+        assert np.isfinite(np.exp(dtype(fits))) and np.isinf(np.exp(dtype(overflows)))
+
+
+def test_float16_overflows_above_65504():
+    assert float(np.finfo(np.float16).max) == 65504.0
+    with np.errstate(over="ignore"):
+        assert np.isinf(np.float16(65504.0) * np.float16(2.0))
+
+
+def test_a_naive_log_softmax_overflows_where_the_engine_s_stays_finite():
+    from qa.core.losses import log_softmax
+
+    logits = np.array([1000.0, 0.0])
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        naive = logits - np.log(np.exp(logits).sum())
+    assert not np.all(np.isfinite(naive))
+    assert np.allclose(log_softmax(logits), [0.0, -1000.0])
+
+
+def test_an_unbounded_relu_state_overflows_by_itself():
+    # W = 2I doubles the state at every step: 2**1024 is past float64's largest number.
+    from qa.core import rnn
+
+    params = {"U": np.ones((1, 1)), "W": np.full((1, 1), 2.0), "b": np.zeros(1)}
+    with np.errstate(over="ignore", invalid="ignore"):
+        hs, _ = rnn.forward(params, np.ones((1100, 1, 1)), activation="relu")
+    assert np.isfinite(hs[1000, 0, 0]) and np.isinf(hs[-1, 0, 0])

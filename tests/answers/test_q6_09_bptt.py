@@ -173,3 +173,12 @@ def test_demonstration_terms_shrink_with_distance(demo_of):
     norms = demo_of(NAME).term_norms  # index k - 1; W = 0.9·Q
     assert norms[0] < 0.1 * norms[-1]
     assert norms[: len(norms) // 2].max() < norms[len(norms) // 2 :].min()
+
+
+@pytest.mark.parametrize("T", [1, 2, 5, 9])
+def test_naive_factor_count_is_the_sum_of_unrolled_terms_counts_and_cubic(T):
+    rng = np.random.default_rng(T)
+    params = {**init.rnn_params(rng, 1, 2), **init.output_params(rng, 2, 2)}
+    xs = rng.standard_normal((T, 1, 1))
+    counted = sum(m.unrolled_terms(params, xs[:t], 0, np.zeros((1, 2)))[1] for t in range(1, T + 1))
+    assert counted == m.naive_jacobian_factors(T) == (T**3 - T) // 6

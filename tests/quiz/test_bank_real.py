@@ -91,3 +91,34 @@ def test_every_numeric_solver_draws_valid_finite_variants(bank, card):
         assert math.isfinite(variant.answer)
         assert variant.params
     assert bank.draw(card, 0) == variants[0], "a solver must depend only on its generator"
+
+
+def _significant(x: float, figures: int) -> float:
+    return float(f"{x:.{figures - 1}e}")
+
+
+@pytest.mark.parametrize(
+    "card",
+    [c for c in _numeric_cards() if "4 significant figures" in c.prompt],
+    ids=lambda card: card.id,
+)
+def test_a_card_that_asks_for_4_significant_figures_accepts_every_such_answer(bank, card):
+    from qa.quiz.answers import is_close
+
+    for seed in range(200):
+        answer = bank.draw(card, seed).answer
+        assert is_close(_significant(answer, 4), answer, card.rtol, card.atol), (seed, answer)
+        # A fifth figure's worth of error is what the tolerance is for, not a third's.
+        if answer != 0 and _significant(answer, 3) != _significant(answer, 4):
+            off = answer * (1 + 3e-3)
+            assert not is_close(off, answer, card.rtol, card.atol), (seed, answer)
+
+
+def test_four_numeric_cards_ask_for_4_significant_figures():
+    asking = {c.id for c in _numeric_cards() if "4 significant figures" in c.prompt}
+    assert {
+        "6.4-adding-baseline",
+        "6.9-scalar-linear-rnn",
+        "6.9b-sigmoid-bound",
+        "6.9b-orthogonal-linear",
+    } <= asking
