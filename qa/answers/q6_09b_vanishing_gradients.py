@@ -235,6 +235,12 @@ def numbers(demo: Demo) -> dict[str, Number]:
             ".2g",
             f"{seed}: ‖∂h_{STEPS}/∂h_0‖₂ of the {activation} network with s = {m:g}/γ",
         )
+    norms = demo.norms[("tanh", 1.5)]  # norms[i] is ‖∂h_(i+1)/∂h_0‖₂
+    peak = int(np.argmax(norms))
+    out["tanh_15_peak"] = Number(
+        float(norms[peak]), ".2g", f"{seed}: the largest ‖∂h_t/∂h_0‖₂ of tanh, s = 1.5/γ"
+    )
+    out["tanh_15_peak_t"] = Number(peak + 1, "d", f"{seed}: the t where it is largest")
     for s, share in demo.share.items():
         out[f"share_below_{_KEY[s]}"] = Number(
             _first_below(share, 0.01),
@@ -259,6 +265,9 @@ def summarize(demo: Demo) -> str:
             f"  {activation:>7}, s = {m:g}/γ: t = 10: {norms[9]:.1e}, "
             f"t = {STEPS}: {n[f'{activation}_{_KEY[m]}_end']} (bound {m**STEPS:.1e})"
         )
+    lines.append(
+        f"  tanh, s = 1.5/γ: largest {n['tanh_15_peak']} at t = {n['tanh_15_peak_t']}, then falls"
+    )
     lines.append(f"  largest ‖∂h_t/∂h_0‖ / bound over all t and networks: {n['worst_bound_ratio']}")
     lines.append("share of ∇_W L_T from terms at distance ≥ d (tanh, W = s·Q):")
     for s, share in demo.share.items():

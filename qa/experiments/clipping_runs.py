@@ -153,7 +153,7 @@ def _evaluate(params: dict[str, np.ndarray], xs: np.ndarray, y: np.ndarray) -> t
 
 def _block_norms(grads: dict[str, np.ndarray]) -> dict[str, float]:
     """The norms of the blocks W, U, b and the read-out (V, c), summed in float64."""
-    g = {k: v.astype(np.float64) for k, v in grads.items()}
+    g = {k: v.astype(np.float64, copy=False) for k, v in grads.items()}
     head = np.sqrt(np.sum(g["V"] ** 2) + np.sum(g["c"] ** 2))
     return {
         "W": float(np.linalg.norm(g["W"])),
