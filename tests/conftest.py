@@ -22,6 +22,20 @@ def _single_threaded_blas():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch):
+    """Every test starts in English, whatever the machine's locale; a test that wants Chinese
+    says so (`--lang zh`, or its own `LANG`)."""
+    from qa.i18n import set_language
+
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    set_language("en")
+    yield
+    set_language("en")
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(20261127)

@@ -27,6 +27,8 @@ QA = Path(__file__).resolve().parents[1] / "qa"
 LAYERS = {
     "qa.core": 0,
     "qa.viz": 1,
+    "qa.i18n": 1,
+    "qa.i18n_zh": 1,
     "qa.figures": 1,
     "qa.numbers": 1,
     "qa.machine": 1,

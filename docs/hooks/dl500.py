@@ -35,6 +35,10 @@ def _current() -> SiteBuild:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    if _build and config.nav is _build[-1].nav_value:
+        # mkdocs-static-i18n builds the next language with the same config: same build, same
+        # nav, figures and runs (prepared once).
+        return config
     options = config.extra.get("dl500") or {}
     if config.nav:
         raise PluginError(
@@ -50,9 +54,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             log=log.info,
             warn=log.warning,
         )
-        config.nav = build.nav()
+        config.nav = build.nav_value = build.nav()
     except (SiteError, RegistryError) as exc:
         raise PluginError(str(exc)) from exc
+    i18n = config.plugins.get("i18n")
+    for language in i18n.config.languages if i18n else []:  # the nav's titles in Chinese
+        language.nav_translations = {
+            **build.nav_translations(language.locale),
+            **(language.nav_translations or {}),
+        }
     _build[:] = [build]
     return config
 
@@ -60,9 +70,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @event_priority(100)  # before plugins that snapshot the file list (the privacy plugin)
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     build = _current()
-    for path, content in build.generated_pages().items():
-        if files.get_file_from_path(path) is None:
-            files.append(File.generated(config, path, content=content))
     try:
         added = build.prepare()
     except SiteError as exc:
@@ -73,8 +80,19 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return _current().page_markdown(page.file.src_uri, markdown)
+    # mkdocs-static-i18n tells each page's language (English when the plugin is off).
+    lang = getattr(page.file, "locale", None) or "en"
+    return _current().page_markdown(page.file.src_uri, markdown, lang)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     return _current().page_html(html)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return _current().page_output(output)
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    # 404.html is a template, not a page; it has the same head.
+    return _current().page_output(output) if template_name.endswith(".html") else output

@@ -265,6 +265,19 @@ def _side_outcome(run: dict) -> str:
     return text
 
 
+def _side_outcome_zh(run: dict) -> str:
+    """`_side_outcome` in Chinese, for the Chinese page (`{{ run.side_outcome_zh }}`)."""
+    if run["diverged"]:
+        text = f"在第{run['steps_done'] + 1}次更新时出现inf或NaN"
+    else:
+        text = f"{run['steps_done']}次更新中始终有限（最大批量损失为{run['max_loss']:.2g}）"
+    if run["w_zero_from"] is not None:
+        text += f"；从第{run['w_zero_from']}次更新起，W、U和b的梯度恰好为零"
+        if run["diverged"]:
+            text += f"，‖g‖每次更新增长×{run['growth']:.2f}"
+    return text
+
+
 def numbers(demo: Demo) -> dict[str, Number]:
     """The measured numbers the page and the figure texts quote (`{{ run.NAME }}`)."""
     scan = np.abs(demo.grad)
@@ -307,6 +320,7 @@ def numbers(demo: Demo) -> dict[str, Number]:
         "ordinary_high": Number(max(jumps) if jumps else None, ".2f", seed),
         "clipped_fraction": Number(norm["clipped_fraction"], ".0%", seed),
         "side_outcome": Number(_side_outcome(side_plain), about=seed),
+        "side_outcome_zh": Number(_side_outcome_zh(side_plain), about=seed),
         "side_clipped_max_loss": Number(side_clip["max_loss"], ".3g", seed),
         "side_clipped_curvature": Number(side_clip["head_curvature"], ".1f", seed),
         "side_clipped_test_mse": Number(side_clip["test_mse"], ".3f", seed),

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from qa import __version__
 from qa.cli import questions, quiz, reproduce
 from qa.cli.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, CLIError
+from qa.i18n import LANGUAGES, language_from_env, set_language, tr
 from qa.questions import RegistryError
 
 __all__ = ["build_parser", "main"]
@@ -57,23 +58,54 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     for module in COMMAND_MODULES:
         module.register(sub)
+    for command in sub.choices.values():  # every command speaks either language
+        command.add_argument(
+            "--lang",
+            choices=LANGUAGES,
+            default=None,
+            help="language of the output, en or zh (default: the locale's, e.g. LANG=zh_CN.UTF-8)",
+        )
     return parser
+
+
+def _early_language(argv: Sequence[str]) -> str | None:
+    """The value of `--lang` among the arguments, if it is a known language.
+
+    Examples:
+        >>> _early_language(["show", "6.8", "--lang", "zh"]), _early_language(["--lang=en"])
+        ('zh', 'en')
+    """
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        if value in LANGUAGES:
+            return value
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `dl500` with `argv` (default: `sys.argv[1:]`) and return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # The language is known before the arguments are parsed, so that argparse's checks of
+    # option values (argtypes) already speak it.
+    set_language(_early_language(argv) or language_from_env())
     parser = build_parser()
-    args = parser.parse_args(list(argv) if argv is not None else None)
+    args = parser.parse_args(argv)
+    args.lang = args.lang or language_from_env()
+    set_language(args.lang)
     try:
         return int(args.func(args) or 0)
     except CLIError as exc:
-        print(f"dl500: error: {exc}", file=sys.stderr)
+        print(f"dl500: {tr('error')}: {exc}", file=sys.stderr)
         return exc.status
     except RegistryError as exc:  # a question's data file is broken: say which
-        print(f"dl500: error: {exc}", file=sys.stderr)
+        print(f"dl500: {tr('error')}: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("\ndl500: interrupted", file=sys.stderr)
+        print(f"\ndl500: {tr('interrupted')}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`dl500 list | head`): silence the final flush, as the

@@ -13,6 +13,7 @@ from typing import Any
 from qa import questions as registry
 from qa.cli.argtypes import at_least
 from qa.cli.errors import EXIT_USAGE, CLIError
+from qa.i18n import current, localize, tr
 from qa.questions import Question, UnknownQuestionError, get
 
 __all__ = ["register", "run_question"]
@@ -65,8 +66,17 @@ _seed = at_least(0, "a seed")
 def _question(raw: str) -> Question:
     try:
         return get(raw)
-    except UnknownQuestionError as exc:
-        raise CLIError(str(exc), status=EXIT_USAGE) from None
+    except UnknownQuestionError:
+        hint = registry.closest(raw)
+        raise CLIError(
+            tr(
+                "unknown question {id}{hint}; known ids: {ids}",
+                id=repr(raw),
+                hint=tr(" (did you mean {hint}?)", hint=hint) if hint else "",
+                ids=tr(", ").join(registry.ids()),
+            ),
+            status=EXIT_USAGE,
+        ) from None
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -89,23 +99,35 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     questions = registry.QUESTIONS
     width = max(len(q.id) for q in questions)
+    zh = current() == "zh"
     for q in questions:
-        print(f"{q.id:<{width}}  {q.difficulty:<6}  {q.title}  ({q.title_zh})")
-    print(f"\n{len(questions)} questions. 'dl500 show ID' for an answer, 'dl500 run ID' to run it.")
+        title = q.title_zh if zh else f"{q.title}  ({q.title_zh})"
+        print(f"{q.id:<{width}}  {tr(q.difficulty):<6}  {title}")
+    print(
+        "\n"
+        + tr(
+            "{n} questions. 'dl500 show ID' for an answer, 'dl500 run ID' to run it.",
+            n=len(questions),
+        )
+    )
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    """Print a question's interview answer."""
+    """Print a question's interview answer (in Chinese with `--lang zh`)."""
     from qa.quiz.term import markdown_to_text
 
     q = _question(args.id)
-    data = q.data()
+    data = localize(q.data(), current())
     width = min(shutil.get_terminal_size((88, 20)).columns, 88)
-    print(f"{q.id}  {q.title}")
-    print(f"     {q.title_zh} (upstream §{q.upstream_number})\n")
+    if current() == "zh":
+        print(f"{q.id}  {q.title_zh}  （{tr('upstream §{n}', n=q.upstream_number)}）\n")
+    else:
+        print(f"{q.id}  {q.title}")
+        print(f"     {q.title_zh} (upstream §{q.upstream_number})\n")
     print(markdown_to_text(data["interview_answer"], width=width))
-    print(f"\nPage: docs/{q.page}   Run it: dl500 run {q.id}")
+    page = q.page if current() == "en" else q.page.replace(".md", ".zh.md")
+    print("\n" + tr("Page: docs/{page}   Run it: dl500 run {id}", page=page, id=q.id))
     return 0
 
 
@@ -121,7 +143,8 @@ def run_question(q: Question, *, out: Path | None, seed: int | None, numbers: bo
 
     module = importlib.import_module(q.module)
     seed = module.SEED if seed is None else seed
-    print(f"{q.id}  {q.title}  (seed {seed})", flush=True)
+    title = q.title_zh if current() == "zh" else q.title
+    print(tr("{id}  {title}  (seed {seed})", id=q.id, title=title, seed=seed), flush=True)
     start = time.monotonic()
     bar = ProgressBar(f"dl500 run {q.id}")
     try:
@@ -135,7 +158,7 @@ def run_question(q: Question, *, out: Path | None, seed: int | None, numbers: bo
     else:
         print(module.summarize(result))
     if out is None and numbers:
-        print(f"done in {time.monotonic() - start:.1f}s")
+        print(tr("done in {seconds}s", seconds=f"{time.monotonic() - start:.1f}"))
         return 0
     out = DEFAULT_OUT if out is None else out
     from qa.viz import save_svg
@@ -145,10 +168,16 @@ def run_question(q: Question, *, out: Path | None, seed: int | None, numbers: bo
         target.mkdir(parents=True, exist_ok=True)
         for spec in module.FIGURES:
             path = save_svg(spec.build(result), target / f"{spec.name}.svg")
-            print(f"wrote {path}")
+            print(tr("wrote {path}", path=path))
     except OSError as exc:
-        raise CLIError(f"cannot write figures to {target}: {exc.strerror or exc}") from None
-    print(f"done in {time.monotonic() - start:.1f}s")
+        raise CLIError(
+            tr(
+                "cannot write figures to {target}: {reason}",
+                target=target,
+                reason=exc.strerror or exc,
+            )
+        ) from None
+    print(tr("done in {seconds}s", seconds=f"{time.monotonic() - start:.1f}"))
     return 0
 
 

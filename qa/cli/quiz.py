@@ -17,6 +17,7 @@ from typing import Any
 
 from qa.cli.argtypes import at_least
 from qa.cli.errors import EXIT_ERROR, EXIT_USAGE, CLIError
+from qa.i18n import tr
 
 __all__ = ["register"]
 
@@ -159,10 +160,17 @@ def _retention(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number such as 0.9, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            tr("expected a number such as 0.9, got {text}", text=repr(text))
+        ) from None
     if not low <= value <= high:
         raise argparse.ArgumentTypeError(
-            f"expected a retention between {low} and {high}, got {text}"
+            tr(
+                "expected a retention between {low} and {high}, got {text}",
+                low=low,
+                high=high,
+                text=text,
+            )
         )
     return value
 
@@ -185,19 +193,23 @@ def _guard(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.N
             message = str(exc)
             if "locked" in message or "busy" in message:
                 raise CLIError(
-                    "the progress database is busy (another dl500 is writing); try again"
+                    tr("the progress database is busy (another dl500 is writing); try again")
                 ) from None
             raise CLIError(
-                f"progress database error: {message}; answers given before this point are saved"
+                tr(
+                    "progress database error: {error}; answers given before this point are saved",
+                    error=message,
+                )
             ) from None
 
     return run
 
 
 def _bank() -> Any:
+    from qa.i18n import current
     from qa.quiz.bank import load_bank
 
-    return load_bank()
+    return load_bank(lang=current())
 
 
 def _open_store(*, write: bool = True) -> Any:
@@ -209,12 +221,24 @@ def _open_store(*, write: bool = True) -> Any:
 def _questions(raw: list[str] | None) -> list[Any] | None:
     if not raw:
         return None
-    from qa.questions import UnknownQuestionError, get
+    from qa.questions import UnknownQuestionError, closest, get, ids
 
-    try:
-        return [get(text) for text in raw]
-    except UnknownQuestionError as exc:
-        raise CLIError(str(exc), status=EXIT_USAGE) from None
+    found = []
+    for text in raw:
+        try:
+            found.append(get(text))
+        except UnknownQuestionError:
+            hint = closest(text)
+            raise CLIError(
+                tr(
+                    "unknown question {id}{hint}; known ids: {ids}",
+                    id=repr(text),
+                    hint=tr(" (did you mean {hint}?)", hint=hint) if hint else "",
+                    ids=tr(", ").join(ids()),
+                ),
+                status=EXIT_USAGE,
+            ) from None
+    return found
 
 
 def _tags(raw: list[str] | None) -> list[str] | None:
@@ -229,9 +253,14 @@ def _tags(raw: list[str] | None) -> list[str] | None:
     for tag in tags:
         if tag not in known:
             close = difflib.get_close_matches(tag, known, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
             raise CLIError(
-                f"unknown tag {tag!r}{hint}; known tags: {', '.join(known)}", status=EXIT_USAGE
+                tr(
+                    "unknown tag {tag}{hint}; known tags: {known}",
+                    tag=repr(tag),
+                    hint=tr(" (did you mean {hint}?)", hint=close[0]) if close else "",
+                    known=tr(", ").join(known),
+                ),
+                status=EXIT_USAGE,
             )
     return tags
 
@@ -286,10 +315,23 @@ def cmd_due(args: argparse.Namespace) -> int:
     elif args.quiet:
         print(total)
     else:
-        print(
-            f"{total} card{'s' if total != 1 else ''} due: {due} to review, {new} new"
-            + (". Run 'dl500 quiz'." if total else ".")
-        )
+        if total == 0:
+            line = tr("{n} cards due: {review} to review, {new} new.", n=total, review=due, new=new)
+        elif total == 1:
+            line = tr(
+                "{n} card due: {review} to review, {new} new. Run 'dl500 quiz'.",
+                n=total,
+                review=due,
+                new=new,
+            )
+        else:
+            line = tr(
+                "{n} cards due: {review} to review, {new} new. Run 'dl500 quiz'.",
+                n=total,
+                review=due,
+                new=new,
+            )
+        print(line)
     return 0
 
 
@@ -328,7 +370,7 @@ def cmd_undo(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"undone": None}))
         else:
-            print("Nothing to undo.")
+            print(tr("Nothing to undo."))
         return 0
     when = datetime.fromtimestamp(review["at"]).astimezone().strftime("%Y-%m-%d %H:%M")
     if args.json:
@@ -351,13 +393,21 @@ def cmd_undo(args: argparse.Namespace) -> int:
             )
         )
     else:
-        verdict = "right" if review["correct"] else "wrong"
+        verdict = tr("right") if review["correct"] else tr("wrong")
         after = (
-            "its schedule is back to what it was before"
+            tr("its schedule is back to what it was before")
             if review["mode"] == "study"
-            else "it was an exam answer, so the schedule was not affected"
+            else tr("it was an exam answer, so the schedule was not affected")
         )
-        print(f"Took back your answer to {review['card_id']} ({verdict}, {when}); {after}.")
+        print(
+            tr(
+                "Took back your answer to {card} ({verdict}, {when}); {after}.",
+                card=review["card_id"],
+                verdict=verdict,
+                when=when,
+                after=after,
+            )
+        )
     return 0
 
 
@@ -368,10 +418,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if not args.json_file and not args.anki_file:
         raise CLIError(
-            "say what to export: --json FILE and/or --anki FILE ('-' for stdout)", status=EXIT_USAGE
+            tr("say what to export: --json FILE and/or --anki FILE ('-' for stdout)"),
+            status=EXIT_USAGE,
         )
     if args.json_file == "-" and args.anki_file == "-":
-        raise CLIError("only one of --json and --anki can go to standard output", status=EXIT_USAGE)
+        raise CLIError(
+            tr("only one of --json and --anki can go to standard output"), status=EXIT_USAGE
+        )
     bank = _bank()
     messages = []
     try:
@@ -384,19 +437,33 @@ def cmd_export(args: argparse.Namespace) -> int:
                     store.close()
             text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
             where = export.write_text(args.json_file, text)
-            messages.append(f"wrote your progress ({len(document['reviews'])} reviews) to {where}")
+            messages.append(
+                tr(
+                    "wrote your progress ({n} reviews) to {where}",
+                    n=len(document["reviews"]),
+                    where=where,
+                )
+            )
         if args.anki_file:
             text, warnings = export.anki_text(bank, list(bank.cards))
             for warning in warnings:
-                print(f"dl500: warning: {warning}", file=sys.stderr)
+                print(f"dl500: {tr('warning')}: {warning}", file=sys.stderr)
             where = export.write_text(args.anki_file, text)
             messages.append(
-                f"wrote {len(bank.cards) - len(warnings)} cards for Anki to {where} "
-                "(Anki: File > Import)"
+                tr(
+                    "wrote {n} cards for Anki to {where} (Anki: File > Import)",
+                    n=len(bank.cards) - len(warnings),
+                    where=where,
+                )
             )
     except OSError as exc:
         raise CLIError(
-            f"cannot write {exc.filename or 'the file'}: {exc.strerror or exc}", status=EXIT_ERROR
+            tr(
+                "cannot write {file}: {reason}",
+                file=exc.filename or tr("the file"),
+                reason=exc.strerror or exc,
+            ),
+            status=EXIT_ERROR,
         ) from None
     for message in messages:
         print(message, file=sys.stderr)
@@ -410,7 +477,12 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
     if args.name is not None and args.name not in SETTINGS:
         raise CLIError(
-            f"unknown setting {args.name!r}; known: {', '.join(SETTINGS)}", status=EXIT_USAGE
+            tr(
+                "unknown setting {name}; known: {known}",
+                name=repr(args.name),
+                known=tr(", ").join(SETTINGS),
+            ),
+            status=EXIT_USAGE,
         )
     store = _open_store()
     try:
@@ -428,7 +500,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
         print(json.dumps(shown))
     else:
         for name, value in shown.items():
-            print(f"{name} = {value:g}    {SETTINGS[name].help}")
+            print(f"{name} = {value:g}    {tr(SETTINGS[name].help)}")
         if args.value is None and not args.name:
-            print(f"(stored in {path}; change with 'dl500 settings NAME VALUE')")
+            print(tr("(stored in {path}; change with 'dl500 settings NAME VALUE')", path=path))
     return 0

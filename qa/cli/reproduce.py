@@ -12,17 +12,19 @@ import dataclasses
 import json
 import shutil
 import sys
-import textwrap
 from pathlib import Path
 from typing import Any
 
 from qa.cli.argtypes import at_least
 from qa.cli.errors import EXIT_USAGE, CLIError
 from qa.experiments import NAMES, closest
+from qa.i18n import tr
 from qa.machine import cores
 
 __all__ = ["parse_seeds", "register"]
 
+# The words of the table are English here and shown through `tr` (the experiments' own text,
+# claim, source, published, ours and the verdict's reason, is printed as it is).
 STATUS_WORDS = {"reproduced": "REPRODUCED", "partly": "PARTLY", "not": "NOT REPRODUCED"}
 SMOKE_WORD = "SMOKE RUN"
 SMOKE_NOTE = (
@@ -86,10 +88,12 @@ def parse_seeds(text: str) -> tuple[int, ...]:
         seeds = tuple(int(part) for part in text.split(",") if part.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"expected comma-separated whole numbers, got {text!r}"
+            tr("expected comma-separated whole numbers, got {text}", text=repr(text))
         ) from None
     if not seeds or min(seeds) < 0:
-        raise argparse.ArgumentTypeError(f"expected one or more seeds ≥ 0, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            tr("expected one or more seeds ≥ 0, got {text}", text=repr(text))
+        )
     return seeds
 
 
@@ -100,9 +104,13 @@ def _check_names(names: list[str]) -> list[str]:
     for name in names:
         if name not in NAMES:
             hint = closest(name)
-            suggestion = f" (did you mean {hint!r}?)" if hint else ""
             raise CLIError(
-                f"unknown experiment {name!r}{suggestion}; known: {', '.join(NAMES)}",
+                tr(
+                    "unknown experiment {name}{hint}; known: {known}",
+                    name=repr(name),
+                    hint=tr(" (did you mean {hint}?)", hint=repr(hint)) if hint else "",
+                    known=tr(", ").join(NAMES),
+                ),
                 status=EXIT_USAGE,
             )
     return list(dict.fromkeys(names)) or list(NAMES)
@@ -152,29 +160,54 @@ def _width() -> int:
     return max(60, min(shutil.get_terminal_size((100, 20)).columns, 110))
 
 
+def _status(status: str) -> str:
+    """A verdict's status (`reproduced`, `partly`, `not`) in the language of the messages."""
+    words = {"reproduced": tr("reproduced"), "partly": tr("partly"), "not": tr("not")}
+    return words.get(status, status)
+
+
+def _pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` terminal columns (a CJK character takes two)."""
+    from qa.quiz.term import display_width
+
+    return text + " " * max(0, width - display_width(text))
+
+
 def _block(i: int, outcome: Any, width: int) -> str:
     """One experiment as a labelled block of the table."""
+    from qa.experiments.base import in_language, module_text
+    from qa.i18n import current
+    from qa.quiz.term import fill
+
+    lang = current()
     m, v = outcome.module, outcome.verdict
-    where = "cached" if outcome.from_cache else "ran"
-    head = f"{i:>2}  {outcome.name} — {m.TITLE}"
-    word = SMOKE_WORD if v is None else STATUS_WORDS[v.status]
-    status = f"{word}  ({where}, {outcome.seconds:.1f}s)"
-    lines = [head, f"    {status}"]
-    graded = (
-        ("verdict", f"{v.status} — {v.reason}")
-        if v is not None
-        else ("verdict", f"none: {SMOKE_NOTE} `dl500 reproduce {outcome.name}` grades it.")
+    if v is not None and lang != "en":  # the same verdict, in the reader's words
+        v = in_language(m.verdict, outcome.record, lang)
+    where = tr("cached") if outcome.from_cache else tr("ran")
+    head = f"{i:>2}  {outcome.name} — {module_text(m, 'TITLE', lang)}"
+    word = tr(SMOKE_WORD) if v is None else tr(STATUS_WORDS[v.status])
+    status = tr(
+        "{word}  ({where}, {seconds}s)", word=word, where=where, seconds=f"{outcome.seconds:.1f}"
     )
+    lines = [head, f"    {status}"]
+    if v is not None:
+        verdict = f"{_status(v.status)} — {v.reason}"
+    else:
+        verdict = tr(
+            "none: {note} `dl500 reproduce {name}` grades it.",
+            note=tr(SMOKE_NOTE),
+            name=outcome.name,
+        )
     fields = (
-        ("claim", m.CLAIM),
-        ("source", m.SOURCE),
-        ("published", m.PUBLISHED),
-        ("ours", m.summary(outcome.record)),
-        graded,
+        (tr("claim"), module_text(m, "CLAIM", lang)),
+        (tr("source"), m.SOURCE),
+        (tr("published"), module_text(m, "PUBLISHED", lang)),
+        (tr("ours"), in_language(m.summary, outcome.record, lang)),
+        (tr("verdict"), verdict),
     )
     for label, text in fields:
-        wrapped = textwrap.wrap(" ".join(text.split()), width=width - 15) or [""]
-        lines.append(f"    {label:<10} {wrapped[0]}")
+        wrapped = fill(" ".join(text.split()), width - 15).splitlines() or [""]
+        lines.append(f"    {_pad(label, 10)} {wrapped[0]}")
         lines.extend(f"    {'':<10} {rest}" for rest in wrapped[1:])
     return "\n".join(lines) + "\n"
 
@@ -183,26 +216,37 @@ def _tally(outcomes: list[Any], *, quick: bool) -> str:
     width = max(len(o.name) for o in outcomes)
     rows = [
         f"  {o.name:<{width}}  "
-        f"{SMOKE_WORD if o.verdict is None else STATUS_WORDS[o.verdict.status]:<15} "
+        f"{_pad(tr(SMOKE_WORD if o.verdict is None else STATUS_WORDS[o.verdict.status]), 15)} "
         f"{o.module.SOURCE}"
         for o in outcomes
     ]
     graded = [o for o in outcomes if o.verdict is not None]
     counts = {s: sum(o.verdict.status == s for o in graded) for s in STATUS_WORDS}
-    size = "quick: smoke runs, no verdicts" if quick else "full"
-    tail = f"{len(outcomes)} experiment(s): "
+    size = tr("quick: smoke runs, no verdicts") if quick else tr("full")
+    details = []
     if graded:
-        tail += (
-            f"{counts['reproduced']} reproduced, {counts['partly']} partly, "
-            f"{counts['not']} not reproduced"
+        details.append(
+            tr(
+                "{reproduced} reproduced, {partly} partly, {not_} not reproduced",
+                reproduced=counts["reproduced"],
+                partly=counts["partly"],
+                not_=counts["not"],
+            )
         )
     smoke = len(outcomes) - len(graded)
     if smoke:
-        tail += (", " if graded else "") + (
-            f"{smoke} smoke run(s) that ran and gave well-formed records. {SMOKE_NOTE} "
-            "Run without --quick for the verdicts (or read the site's reproducibility report)"
+        details.append(
+            tr(
+                "{n} smoke run(s) that ran and gave well-formed records. {note} "
+                "Run without --quick for the verdicts (or read the site's reproducibility report)",
+                n=smoke,
+                note=tr(SMOKE_NOTE),
+            )
         )
-    return f"Summary ({size}):\n" + "\n".join(rows) + "\n" + tail + "."
+    if len(details) == 2:
+        details = [tr("{graded}, {smoke}", graded=details[0], smoke=details[1])]
+    tail = tr("{n} experiment(s): {details}.", n=len(outcomes), details="".join(details))
+    return tr("Summary ({size}):", size=size) + "\n" + "\n".join(rows) + "\n" + tail
 
 
 def _write(root: Path, outcome: Any, out: Any) -> None:
@@ -213,11 +257,13 @@ def _write(root: Path, outcome: Any, out: Any) -> None:
         target.mkdir(parents=True, exist_ok=True)
         for spec in outcome.module.FIGURES:
             fig = spec.build(outcome.record)
-            print(f"wrote {save_svg(fig, target / f'{spec.name}.svg')}", file=out)
+            print(tr("wrote {path}", path=save_svg(fig, target / f"{spec.name}.svg")), file=out)
         record = target / "record.json"
         record.write_text(
             json.dumps(outcome.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
         )
-        print(f"wrote {record}", file=out)
+        print(tr("wrote {path}", path=record), file=out)
     except OSError as exc:
-        raise CLIError(f"cannot write to {target}: {exc.strerror or exc}") from None
+        raise CLIError(
+            tr("cannot write to {target}: {reason}", target=target, reason=exc.strerror or exc)
+        ) from None

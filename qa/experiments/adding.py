@@ -22,7 +22,7 @@ import numpy as np
 
 from qa.core.tasks import ADDING_TRIVIAL_MSE
 from qa.experiments.base import TRAINING_DTYPE, Check, Verdict, grade, map_units, spread
-from qa.experiments.training import MODEL_LABELS, RunSpec, train_adding
+from qa.experiments.training import MODEL_LABELS, MODEL_LABELS_ZH, RunSpec, train_adding
 from qa.viz import FigureSpec
 
 TITLE = "The adding problem: which recurrent nets learn it"
@@ -44,6 +44,21 @@ PUBLISHED = (
 )
 PUBLISHED_SHORT = "LSTM solves T = 100; at T = 600 LSTM 0.164, GRU 5.3e-5, RNN 0.177"
 QUESTIONS = ("6.10", "6.9b", "6.6")
+
+TITLE_ZH = "加法问题：哪些循环神经网络学得会"
+CLAIM_ZH = (
+    "在序列长100步的加法问题（adding problem）上，长短期记忆网络（LSTM）学会了把两个标记的值"
+    "相加，而tanh RNN停在预测常数的误差1/6上（Hochreiter和Schmidhuber，1997）；"
+    "用单位矩阵初始化的ReLU RNN也学得会（Le、Jaitly和Hinton，2015）。"
+)
+PUBLISHED_ZH = (
+    "LSTM解决了原文版本的加法问题（T = 100）：训练74,000个序列后，2560个测试序列中只错1个"
+    "（Hochreiter和Schmidhuber，表7，读了全文）；在T = 600上，测试MSE为LSTM 0.164、"
+    "GRU 5.3e-5、RNN 0.177（Bai等，表1，读了全文）；IRNN在两个长程的玩具问题上"
+    "“与LSTM的标准实现相当”（原文“comparable to a standard implementation of LSTMs”；"
+    "Le等，摘要——其加法问题的图没有读）。"
+)
+PUBLISHED_SHORT_ZH = "LSTM解决T = 100；T = 600时LSTM 0.164、GRU 5.3e-5、RNN 0.177"
 
 ORDER = ("tanh", "relu", "irnn", "lstm", "gru")
 COST = {"tanh": 1.0, "relu": 1.0, "irnn": 1.0, "lstm": 5.0, "gru": 6.0}  # relative time per step
@@ -132,16 +147,24 @@ def run(config: Config, *, progress: Any = None, jobs: int = 1) -> dict[str, Any
     }
 
 
-def summary(record: dict[str, Any]) -> str:
-    """Our numbers in one line."""
+def summary(record: dict[str, Any], lang: str = "en") -> str:
+    """Our numbers in one line, in `lang` (`"en"` or `"zh"`)."""
+    zh = lang == "zh"
+    labels = MODEL_LABELS_ZH if zh else MODEL_LABELS
     parts = []
     for m in record["models"]:
         s = record["mse"][m]
         if s["median"] is None:
-            parts.append(f"{MODEL_LABELS[m]} diverged")
+            parts.append(f"{labels[m]}发散" if zh else f"{labels[m]} diverged")
         else:
-            parts.append(f"{MODEL_LABELS[m]} {s['median']:.3g} [{s['min']:.3g}, {s['max']:.3g}]")
+            after = "：" if zh else " "  # a Chinese label holds a comma: a colon ends it
+            parts.append(f"{labels[m]}{after}{s['median']:.3g} [{s['min']:.3g}, {s['max']:.3g}]")
     n = len({r["seed"] for r in record["runs"]})
+    if zh:
+        return (
+            f"T = {record['seq_len']}时训练{record['steps']}步后的测试MSE，{n}个种子的中位数"
+            f"[最小值, 最大值]（总是预测1得{record['trivial_mse']:.4f}）：" + "；".join(parts)
+        )
     return (
         f"test MSE at T = {record['seq_len']} after {record['steps']} steps, median [min, max] "
         f"over {n} seeds (predicting 1 scores {record['trivial_mse']:.4f}): " + "; ".join(parts)
@@ -160,18 +183,20 @@ def _statistic(record: dict[str, Any], model: str, which: str) -> float | None:
     return float(np.median(values) if which == "median" else min(values))
 
 
-def headline(record: dict[str, Any]) -> str:
-    """Our result in a few words, for the report's table."""
+def headline(record: dict[str, Any], lang: str = "en") -> str:
+    """Our result in a few words, for the report's table, in `lang`."""
     short = {"lstm": "LSTM", "gru": "GRU", "irnn": "IRNN", "relu": "ReLU", "tanh": "tanh"}
     parts = [
         f"{label} {record['mse'][m]['median']:.2g}"
         for m, label in short.items()
         if m in record["mse"] and record["mse"][m]["median"] is not None
     ]
+    if lang == "zh":
+        return f"测试MSE中位数：{'，'.join(parts)}（预测1：{record['trivial_mse']:.3f}）"
     return f"median test MSE: {', '.join(parts)} (predict 1: {record['trivial_mse']:.3f})"
 
 
-def verdict(record: dict[str, Any]) -> Verdict:
+def verdict(record: dict[str, Any], lang: str = "en") -> Verdict:
     """Criteria (the project's proposal for T = 100), on statistics over the seeds.
 
     That a network learns the task is a claim about its typical run: the median over seeds.
@@ -179,7 +204,11 @@ def verdict(record: dict[str, Any]) -> Verdict:
     (an IRNN seed ended at 0.04 under one BLAS kernel and at 0.001 under another). That the tanh
     RNN does not learn is checked on every seed: its runs stay on the plateau of predicting 1,
     to three digits, whatever the machine.
+
+    In Chinese (`lang="zh"`) the same checks, with their names, numbers and the note in Chinese.
     """
+    zh = lang == "zh"
+    labels = MODEL_LABELS_ZH if zh else MODEL_LABELS
     base = record["trivial_mse"]
     checks = []
     rules = [  # model, statistic, test, threshold, core
@@ -193,26 +222,34 @@ def verdict(record: dict[str, Any]) -> Verdict:
         if value is None:
             continue
         ok = value <= threshold if op == "≤" else value >= threshold
-        over = "median over seeds" if which == "median" else "every seed (no seed learns)"
-        checks.append(
-            Check(
-                f"{MODEL_LABELS[model]}: test MSE {op} {threshold:.3g}, {over}",
-                ok,
-                f"{'median' if which == 'median' else 'best seed'} {value:.3g}",
-                core=core,
-            )
-        )
+        if zh:
+            over = "各种子的中位数" if which == "median" else "每个种子（没有种子学会）"
+            name = f"{labels[model]}：测试MSE {op} {threshold:.3g}，{over}"
+            detail = f"{'中位数' if which == 'median' else '最好的种子'}{value:.3g}"
+        else:
+            over = "median over seeds" if which == "median" else "every seed (no seed learns)"
+            name = f"{labels[model]}: test MSE {op} {threshold:.3g}, {over}"
+            detail = f"{'median' if which == 'median' else 'best seed'} {value:.3g}"
+        checks.append(Check(name, ok, detail, core=core))
     if not any(c.core for c in checks):
-        return Verdict("not", "the LSTM and the tanh RNN, which the claim compares, were not run")
+        return Verdict(
+            "not",
+            "论断所比较的LSTM和tanh RNN都没有运行"
+            if zh
+            else "the LSTM and the tanh RNN, which the claim compares, were not run",
+        )
     relu = _statistic(record, "relu", "median")
     note = ""
     if relu is not None and relu <= 0.05:
         note = (
-            "A ReLU RNN with a Gaussian W learned too, so these runs do not show that the "
+            "高斯W的ReLU RNN也学会了，所以这些运行并不说明单位矩阵初始化是必需的，只说明它有效；"
+            "两者的区别在初始化时的梯度上（见vanishing_at_init）"
+            if zh
+            else "A ReLU RNN with a Gaussian W learned too, so these runs do not show that the "
             "identity initialisation is needed, only that it works; the gradient at "
             "initialisation (vanishing_at_init) is where the two differ"
         )
-    return grade(checks, note=note)
+    return grade(checks, note=note, lang=lang)
 
 
 def _figure(record: dict[str, Any]):
@@ -254,5 +291,20 @@ FIGURES = (
         "of each seed on a log scale.",
         caption="The adding problem at T = 100: training curves and test MSE, one line or dot "
         "per seed; the dashed line is the error of predicting 1.",
+        alt_zh="左图：五个循环神经网络训练过程中的小批量MSE；tanh RNN停在1/6的虚线上，其余网络先后"
+        "降到这条线以下。右图：每个种子最终的测试MSE，对数坐标。",
+        caption_zh="T = 100的加法问题：训练曲线和测试MSE，每个种子一条线或一个点；虚线是总预测1"
+        "的误差",
     ),
 )
+
+#: The words of the figure in Chinese (`qa.viz.translate_figure`).
+FIGURE_WORDS_ZH = {
+    **{MODEL_LABELS[m]: MODEL_LABELS_ZH[m] for m in ORDER},
+    "step": "训练步",
+    "batch MSE": "小批量MSE",
+    "Training, T = ": "训练，T = ",
+    " (dashed: predict 1)": "（虚线：预测1）",
+    "test MSE": "测试MSE",
+    "Test MSE, one dot per seed": "测试MSE，每个种子一个点",
+}

@@ -34,7 +34,10 @@ __all__ = [
     "config_dict",
     "finite",
     "grade",
+    "in_language",
     "map_units",
+    "module_text",
+    "say_in",
     "spread",
     "thin",
 ]
@@ -96,26 +99,62 @@ class Verdict:
         return asdict(self)
 
 
-def grade(checks: Sequence[Check], *, note: str = "") -> Verdict:
+#: The words of a verdict's reason, per language: all met, the list of misses, how a missed
+#: check is named, the separator between misses, and between the reason and a note.
+_REASON = {
+    "en": ("Every criterion met", "Missed: ", "{name} ({detail})", "; ", ". "),
+    "zh": ("所有判据都满足", "未满足：", "{name}（{detail}）", "；", "。"),
+}
+
+
+def grade(checks: Sequence[Check], *, note: str = "", lang: str = "en") -> Verdict:
     """Reproduced if all checks pass, partly if all `core` checks pass, not otherwise.
 
     Args:
         checks: The criteria, evaluated.
         note: Appended to the reason (e.g. why a known part does not reproduce).
+        lang: The language of the reason, `"en"` or `"zh"` (the checks and the note come in
+            it already); the status does not depend on it.
 
     Returns:
         The verdict, its reason naming the checks that failed.
+
+    Examples:
+        >>> checks = [Check("界成立", True, "", core=True), Check("爆炸", False, "无")]
+        >>> grade(checks, lang="zh").reason
+        '未满足：爆炸（无）'
     """
+    met, missed, item, separator, before_note = _REASON[lang]
     failed = [c for c in checks if not c.passed]
     if not failed:
-        status, reason = "reproduced", "Every criterion met"
+        status, reason = "reproduced", met
     else:
         core_ok = all(c.passed for c in checks if c.core) and any(c.core for c in checks)
         status = "partly" if core_ok else "not"
-        reason = "Missed: " + "; ".join(f"{c.name} ({c.detail})" for c in failed)
+        reason = missed + separator.join(item.format(name=c.name, detail=c.detail) for c in failed)
     if note:
-        reason = f"{reason}. {note}"
+        reason = f"{reason}{before_note}{note}"
     return Verdict(status, reason, tuple(checks))
+
+
+def say_in(lang: str) -> Callable[[Any, Any], Any]:
+    """`say(english, chinese)`, which gives the text of `lang` (`"en"` or `"zh"`).
+
+    For the text functions of an experiment (`summary`, `headline`, `verdict`): the logic is
+    written once, and each text beside its Chinese.
+
+    Examples:
+        >>> say = say_in("zh")
+        >>> say("median 0.5", "中位数0.5"), say_in("en")("median 0.5", "中位数0.5")
+        ('中位数0.5', 'median 0.5')
+    """
+    if lang not in _REASON:
+        raise ValueError(f"lang: expected one of {', '.join(_REASON)}, got {lang!r}")
+
+    def say(english: Any, chinese: Any) -> Any:
+        return chinese if lang == "zh" else english
+
+    return say
 
 
 def spread(values: Sequence[float]) -> dict[str, Any]:
@@ -285,3 +324,14 @@ def map_units(
             if progress is not None:
                 progress(done / total)
     return out
+
+
+def module_text(module: Any, name: str, lang: str = "en") -> str:
+    """An experiment's text constant in `lang`: `TITLE`, or `TITLE_ZH` in Chinese."""
+    english = getattr(module, name)
+    return english if lang == "en" else getattr(module, f"{name}_{lang.upper()}", "") or english
+
+
+def in_language(function: Any, record: Any, lang: str) -> Any:
+    """`summary`, `headline` or `verdict` of a record, in `lang`."""
+    return function(record) if lang == "en" else function(record, lang=lang)

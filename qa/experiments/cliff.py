@@ -41,6 +41,20 @@ PUBLISHED = (
 PUBLISHED_SHORT = "walls of huge gradient; clipped steps cross them (a figure)"
 QUESTIONS = ("6.7",)
 
+TITLE_ZH = "悬崖：单单元RNN中的梯度爆炸"
+CLAIM_ZH = (
+    "循环网络的损失曲面上可能有陡壁（悬崖，cliff），那里的梯度比别处大几个数量级，所以普通的"
+    "梯度步在那里会把参数抛得很远，而重新缩放过的一步（梯度裁剪，gradient clipping）不会"
+    "（Pascanu、Mikolov和Bengio，2013，§2.3，图6）。"
+)
+PUBLISHED_ZH = (
+    "这是一张图，不是数字：x_t = wσ(x_{t−1}) + b、E = (σ(x_50) − 0.7)²的误差曲面上有"
+    "“高曲率的壁”（原文：“high curvature walls”）；撞上壁的梯度步会被抛远，重新缩放过的"
+    "一步不会；“一阶导数爆炸时，二阶导数也随之爆炸”（原文：“when the first derivative "
+    "explodes, so does the second”）。均读自论文全文。"
+)
+PUBLISHED_SHORT_ZH = "梯度极大的陡壁；裁剪后的一步能越过它（一张图）"
+
 
 @dataclass(frozen=True, kw_only=True)
 class Config:
@@ -224,11 +238,21 @@ def _wall(record: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def summary(record: dict[str, Any]) -> str:
-    """Our numbers in one line."""
+def summary(record: dict[str, Any], lang: str = "en") -> str:
+    """Our numbers in one line, in `lang` ("en" or "zh")."""
     w = _wall(record)
     d = record["descent"]
     p, c = d["plain"], d["clipped"]
+    if lang == "zh":
+        return (
+            f"在w = {record['scan']['w']:g}处：max |∂E/∂b| = {w['peak_grad']:.3g}，位于b = "
+            f"{w['peak_b']:.4f}，是网格上梯度范数中位数（{record['grid_median_grad']:.2g}）的"
+            f"{w['ratio']:.2g}倍；E在Δb = {w['drop_width']:.1e}之内变化0.3；梯度下降（学习率"
+            f"{d['lr']:g}，{len(p['max_step'])}个起点）：普通的步长最大{max(p['max_step']):.3g}，"
+            f"{sum(p['left_region'])}次被抛出图外，最终E的中位数为{np.median(p['final_loss']):.3f}；"
+            f"裁剪到{d['clip']:g}：{sum(c['left_region'])}次被抛出图外，最终E的中位数为"
+            f"{np.median(c['final_loss']):.3f}"
+        )
     return (
         f"at w = {record['scan']['w']:g}: max |∂E/∂b| = {w['peak_grad']:.3g} at b = "
         f"{w['peak_b']:.4f}, {w['ratio']:.2g}× the grid's median gradient norm "
@@ -240,52 +264,83 @@ def summary(record: dict[str, Any]) -> str:
     )
 
 
-def headline(record: dict[str, Any]) -> str:
+def headline(record: dict[str, Any], lang: str = "en") -> str:
     """Our result in a few words, for the report's table."""
     w = _wall(record)
     p, c = record["descent"]["plain"], record["descent"]["clipped"]
     n = len(p["left_region"])
+    if lang == "zh":
+        return (
+            f"陡壁处的梯度是中位数的{w['ratio']:.0e}倍；被抛出图外：普通"
+            f"{sum(p['left_region'])}/{n}，裁剪{sum(c['left_region'])}/{n}"
+        )
     return (
         f"wall gradient {w['ratio']:.0e}× the median; thrown off the map: "
         f"{sum(p['left_region'])}/{n} plain, {sum(c['left_region'])}/{n} clipped"
     )
 
 
-def verdict(record: dict[str, Any]) -> Verdict:
-    """Criteria: a wall ≥ 10³× steeper than typical, narrow, with the curvature peaking there."""
+def verdict(record: dict[str, Any], lang: str = "en") -> Verdict:
+    """Criteria: a wall ≥ 10³× steeper than typical, narrow, with the curvature peaking there.
+
+    `lang` ("en" or "zh") is the language of the criteria and the reason; the checks and the
+    status do not depend on it.
+    """
+    zh = lang == "zh"
     w = _wall(record)
     p, c = record["descent"]["plain"], record["descent"]["clipped"]
     n = len(p["left_region"])
+    thrown, thrown_clipped = sum(p["left_region"]), sum(c["left_region"])
+    final, final_clipped = np.median(p["final_loss"]), np.median(c["final_loss"])
     checks = [
         Check(
-            "the gradient at the wall is ≥ 10³× the median over the grid",
+            "陡壁处的梯度至少是网格上中位数的10³倍"
+            if zh
+            else "the gradient at the wall is ≥ 10³× the median over the grid",
             w["ratio"] >= 1e3,
-            f"{w['peak_grad']:.3g} vs median {record['grid_median_grad']:.3g} ({w['ratio']:.2g}×)",
+            f"{w['peak_grad']:.3g}，中位数{record['grid_median_grad']:.3g}（{w['ratio']:.2g}倍）"
+            if zh
+            else f"{w['peak_grad']:.3g} vs median {record['grid_median_grad']:.3g} "
+            f"({w['ratio']:.2g}×)",
             core=True,
         ),
         Check(
-            "the loss changes by > 0.3 within Δb < 0.02 (a wall, not a slope)",
+            "损失在Δb < 0.02之内变化超过0.3（是陡壁，不是斜坡）"
+            if zh
+            else "the loss changes by > 0.3 within Δb < 0.02 (a wall, not a slope)",
             w["drop_width"] < 0.02,
             f"Δb = {w['drop_width']:.2e}",
             core=True,
         ),
         Check(
-            "the curvature explodes at the same place (≥ 10³× its median on the scan)",
+            "曲率在同一处爆炸（至少是它在扫描上中位数的10³倍）"
+            if zh
+            else "the curvature explodes at the same place (≥ 10³× its median on the scan)",
             w["curv_ratio"] >= 1e3 and abs(w["curv_peak_b"] - w["peak_b"]) < 0.005,
-            f"{w['curv_ratio']:.2g}× at b = {w['curv_peak_b']:.4f}",
+            f"{w['curv_ratio']:.2g}倍，位于b = {w['curv_peak_b']:.4f}"
+            if zh
+            else f"{w['curv_ratio']:.2g}× at b = {w['curv_peak_b']:.4f}",
         ),
         Check(
-            "plain gradient steps throw at least half the runs off the map; clipped, none",
-            sum(p["left_region"]) >= n / 2 and not any(c["left_region"]),
-            f"{sum(p['left_region'])}/{n} plain vs {sum(c['left_region'])}/{n} clipped",
+            "普通的梯度步把至少一半的运行抛出图外；裁剪后一次也没有"
+            if zh
+            else "plain gradient steps throw at least half the runs off the map; clipped, none",
+            thrown >= n / 2 and not any(c["left_region"]),
+            f"普通{thrown}/{n}，裁剪{thrown_clipped}/{n}"
+            if zh
+            else f"{thrown}/{n} plain vs {thrown_clipped}/{n} clipped",
         ),
         Check(
-            "clipped runs end lower than plain runs (median final loss)",
-            np.median(c["final_loss"]) < np.median(p["final_loss"]),
-            f"{np.median(c['final_loss']):.3f} vs {np.median(p['final_loss']):.3f}",
+            "裁剪的运行最终损失比普通的低（最终损失的中位数）"
+            if zh
+            else "clipped runs end lower than plain runs (median final loss)",
+            final_clipped < final,
+            f"裁剪{final_clipped:.3f}，普通{final:.3f}"
+            if zh
+            else f"{final_clipped:.3f} vs {final:.3f}",
         ),
     ]
-    return grade(checks)
+    return grade(checks, lang=lang)
 
 
 def _surface_figure(record: dict[str, Any]):
@@ -351,6 +406,11 @@ FIGURES = (
         "along the boundary.",
         caption="The loss surface of the one-unit RNN of Pascanu et al. (2013) and its gradient "
         "norm; paths of gradient descent without and with norm clipping.",
+        alt_zh="左：损失在b（横轴）和w（纵轴）上的热图，左侧高、右侧低，中间被一条陡峭的斜向"
+        "边界隔开；红色的梯度下降路径一步跳过边界，远远飞出图外，白色的裁剪路径以小步越过边界。"
+        "右：对数刻度的梯度范数，除了沿边界的一条细亮线，处处都很小。",
+        caption_zh="Pascanu等（2013）的单单元RNN的损失曲面及其梯度范数；不裁剪和按范数裁剪的"
+        "梯度下降路径",
     ),
     FigureSpec(
         name="scan",
@@ -358,5 +418,14 @@ FIGURES = (
         alt="The loss along b at w = 5 drops abruptly from about 0.34 to about 0.01, and the "
         "gradient magnitude on a log axis spikes by several orders of magnitude at the drop.",
         caption="A fine scan of b across the wall at w = 5: the loss and |∂E/∂b|.",
+        alt_zh="w = 5时，损失沿b从约0.34骤降到约0.01；对数轴上的梯度大小在骤降处猛增几个数量级。",
+        caption_zh="在w = 5处沿b穿过陡壁的精细扫描：损失和|∂E/∂b|",
     ),
 )
+
+#: The English texts of the figures, in Chinese (`qa.viz.translate_figure`).
+FIGURE_WORDS_ZH = {
+    "Loss; descent paths: plain (red), clipped (white)": "损失；下降路径：不裁剪（红）、裁剪（白）",
+    "Gradient norm (log scale)": "梯度范数（对数刻度）",
+    "Across the wall": "穿过陡壁",
+}

@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 
 from qa.experiments import clipping_figures
-from qa.experiments.base import Check, Verdict, grade, map_units
+from qa.experiments.base import Check, Verdict, grade, map_units, say_in
 from qa.experiments.clipping_runs import (
     BLOCKS,
     MODES,
@@ -113,6 +113,23 @@ PUBLISHED = (
 )
 PUBLISHED_SHORT = "gradient spikes make learning fail; norm clipping prevents it"
 QUESTIONS = ("6.7", "6.6")
+
+TITLE_ZH = "用梯度裁剪对付梯度爆炸"
+CLAIM_ZH = (
+    "在循环矩阵较大的循环神经网络中，梯度时不时会经由雅可比矩阵的连乘而爆炸，即梯度爆炸"
+    "（exploding gradient）；在这样的尖峰处走一步普通的SGD，会把参数抛到损失更高的地方；"
+    "而在梯度范数超过阈值时把梯度按比例缩小，即梯度裁剪（gradient clipping），能避免这一点，"
+    "同时保持梯度的方向（Pascanu、Mikolov和Bengio，2013，§2–3，算法1）。"
+)
+PUBLISHED_ZH = (
+    "算法1在‖ĝ‖ ≥ threshold时把ĝ缩放为threshold·ĝ/‖ĝ‖；阈值按“足够多次更新的平均范数”设定"
+    "（原文“the average norm over a sufficiently large number of updates”；取其½到10倍仍能"
+    "收敛）；“只用正则项而不裁剪时，学习通常因梯度爆炸而失败”（原文“when using just the "
+    "regularization term, without clipping, learning usually fails due to exploding "
+    "gradients”）；作者的训练日志显示，每2000次更新平均一次的梯度范数从0.27一直升到33,367，"
+    "验证误差在0.5 %和78 %之间跳动（读了全文和代码；他们图7中的成功率无法读出）。"
+)
+PUBLISHED_SHORT_ZH = "梯度尖峰使学习失败；按范数裁剪能防止这一点"
 
 QUICK = Config(steps=1200, test_size=300, big_lr_steps=400, big_lr_runs=1, seeds=(0, 1, 2))
 FULL = Config()
@@ -309,8 +326,9 @@ def _fmt(x: float, spec: str = ".3g") -> str:
     return "—" if x is None or not np.isfinite(x) else format(x, spec)
 
 
-def summary(record: dict[str, Any]) -> str:
-    """Our numbers in one line."""
+def summary(record: dict[str, Any], lang: str = "en") -> str:
+    """Our numbers in one line, in `lang` (`"en"` or `"zh"`)."""
+    say = say_in(lang)
     m = measures(record)
     n, c = m["none"], m["norm"]
     P = pooled(record)
@@ -318,10 +336,11 @@ def summary(record: dict[str, Any]) -> str:
     s = _side(record)
     curvature = max(n["head_curvature"], c["head_curvature"])
     big = record["big_lr"] * readout_curvature_bound(record["hidden"])
-    growth = ", ".join(f"×{g:.2f}" for g in s["growth"]) or "—"
-    zero = ", ".join(map(str, s["w_zero_first"])) or "—"
+    comma = say(", ", "、")
+    growth = comma.join(f"×{g:.2f}" for g in s["growth"]) or "—"
+    zero = comma.join(map(str, s["w_zero_first"])) or "—"
     lower, higher, same = _paired(record)
-    parts = [
+    english = [
         f"η = {record['lr']:g}, η·λmax of the read-out's Hessian ≤ {_fmt(curvature, '.2f')}.",
         f"Spikes (‖g‖ ≥ {record['spike_factor']:g}× the running median, before clipping): "
         f"{P['spikes']} in {P['with_spikes']}/{P['runs']} runs ({n['spikes']} in the unclipped "
@@ -352,18 +371,53 @@ def summary(record: dict[str, Any]) -> str:
         f"clipped {s['clipped_diverged']}/{s['n']} diverged, η·λmax up to "
         f"{_fmt(s['clipped_curvature'], '.1f')}, test MSE {_fmt(s['clipped_test'])} (median).",
     ]
-    return " ".join(parts)
+    if lang != "zh":
+        return " ".join(english)
+    chinese = [
+        f"η = {record['lr']:g}，读出层Hessian矩阵的η·λmax ≤ {_fmt(curvature, '.2f')}。",
+        f"尖峰（裁剪前的‖g‖至少是滑动中位数的{record['spike_factor']:g}倍）："
+        f"{P['with_spikes']}/{P['runs']}次运行中共{P['spikes']}个（未裁剪的运行中{n['spikes']}个，"
+        f"裁剪的运行中{c['spikes']}个）；",
+        f"尖峰处‖g‖²的占比：W {_fmt(P['W_share'], '.2f')}，V和c "
+        f"{_fmt(P['head_share'], '.3f')}（未裁剪运行的其他更新：W "
+        f"{_fmt(n['typical_W_share'], '.2f')}，V和c {_fmt(n['typical_head_share'], '.2f')}）；",
+        f"反向增益‖∂L/∂h₀‖/‖∂L/∂h_T‖在尖峰处为{_fmt(P['gain'])}，在其他更新处为"
+        f"{_fmt(P['typical_gain'])}（中位数）。",
+        f"在每个尖峰处从同一组参数出发，验证损失的步后/步前之比（中位数）：普通步"
+        f"×{_fmt(P['plain_jump'])}，裁剪步×{_fmt(P['clipped_jump'])}；在"
+        f"{_fmt(100 * P['plain_worse'], '.0f')} %的尖峰处普通步更差，在"
+        f"{_fmt(100 * P['plain_doubles'], '.0f')} %的尖峰处它至少让损失翻倍（裁剪步："
+        f"{_fmt(100 * P['clipped_doubles'], '.0f')} %）。非尖峰的更新："
+        f"×{_fmt(n['ordinary_jump'], '.4f')}（5–95 %：{_fmt(n['ordinary_p05'], '.2f')}–"
+        f"{_fmt(n['ordinary_p95'], '.2f')}）。",
+        f"θ = 前{record['calibration_steps']}次更新平均‖g‖的{record['threshold_multiple']:g}倍；"
+        f"裁剪作用于{_fmt(100 * c['clipped_fraction'], '.0f')} %的更新（中位数）。",
+        f"测试MSE（总预测1为1/6）：未裁剪{_fmt(n['test_mse'])}，裁剪{_fmt(c['test_mse'])}"
+        f"（中位数）；裁剪后更低的种子{lower}个，更高的{higher}个，相差在2个标准误以内的"
+        f"{same}个。",
+        f"在裁剪起作用的更新处与g的余弦：按范数裁剪≥{_fmt(cos['norm']['min'], '.15f')}；"
+        f"缩到同样长度的按值裁剪低至{_fmt(cos['value']['min'], '.2f')}。",
+        f"η = {record['big_lr']:g}的附加运行（η·2(H+1) = {big:.1f}）：未裁剪的"
+        f"{s['diverged']}/{s['n']}次达到inf/NaN，从第{zero}次更新起∂L/∂W恰好为0，之后‖g‖"
+        f"每次更新增长{growth}（|1 − η·2(H+1)| = {s['predicted']:.2f}）；",
+        f"裁剪的{s['clipped_diverged']}/{s['n']}次发散，η·λmax最高"
+        f"{_fmt(s['clipped_curvature'], '.1f')}，测试MSE {_fmt(s['clipped_test'])}（中位数）。",
+    ]
+    return "".join(chinese)
 
 
-def headline(record: dict[str, Any]) -> str:
-    """Our result in a few words, for the report's table."""
+def headline(record: dict[str, Any], lang: str = "en") -> str:
+    """Our result in a few words, for the report's table, in `lang`."""
     P = pooled(record)
     m = measures(record)
-    return (
-        f"{P['spikes']} spikes in {P['with_spikes']}/{P['runs']} runs, W "
-        f"{_fmt(100 * P['W_share'], '.0f')} % of ‖g‖²; from the same state, plain step "
-        f"×{_fmt(P['plain_jump'], '.2f')} vs clipped ×{_fmt(P['clipped_jump'], '.2f')} "
-        f"(median); test MSE {_fmt(m['none']['test_mse'])} → {_fmt(m['norm']['test_mse'])}"
+    W = _fmt(100 * P["W_share"], ".0f")
+    plain, clipped = _fmt(P["plain_jump"], ".2f"), _fmt(P["clipped_jump"], ".2f")
+    mse = f"{_fmt(m['none']['test_mse'])} → {_fmt(m['norm']['test_mse'])}"
+    return say_in(lang)(
+        f"{P['spikes']} spikes in {P['with_spikes']}/{P['runs']} runs, W {W} % of ‖g‖²; from "
+        f"the same state, plain step ×{plain} vs clipped ×{clipped} (median); test MSE {mse}",
+        f"{P['with_spikes']}/{P['runs']}次运行中共{P['spikes']}个尖峰，W占‖g‖²的{W} %；"
+        f"从同一状态出发，普通步×{plain}，裁剪步×{clipped}（中位数）；测试MSE {mse}",
     )
 
 
@@ -403,7 +457,7 @@ def numbers(record: dict[str, Any]) -> dict[str, Number]:
     return out
 
 
-def verdict(record: dict[str, Any]) -> Verdict:
+def verdict(record: dict[str, Any], lang: str = "en") -> Verdict:
     """Criteria from Pascanu et al. §2–3 and Algorithm 1, on the spikes of all runs pooled.
 
     Each threshold sits well away both from what ten seeds give on every machine we checked
@@ -412,7 +466,10 @@ def verdict(record: dict[str, Any]) -> Verdict:
     for instance: if clipping made no difference, the plain step would be the worse one at half
     the spikes and the median ratio would be 1; the runs give 85–93 % and 1.5–2.1 under the
     kernels we tried; the thresholds, 2/3 and 1.2, sit between.
+
+    In Chinese (`lang="zh"`) the same checks, with their names, numbers and the note in Chinese.
     """
+    say = say_in(lang)
     m = measures(record)
     P = pooled(record)
     cos = _cosines(record)
@@ -421,73 +478,129 @@ def verdict(record: dict[str, Any]) -> Verdict:
     seeds = len(record["seeds"])
     checks = [
         Check(
-            "the read-out is stable: η·λmax of its Hessian < 2 on every batch of every run",
+            say(
+                "the read-out is stable: η·λmax of its Hessian < 2 on every batch of every run",
+                "读出层是稳定的：每次运行的每个小批量上，其Hessian矩阵的η·λmax < 2",
+            ),
             np.isfinite(curvature) and curvature < 2,
-            f"largest η·λmax {curvature:.2f}",
+            say(f"largest η·λmax {curvature:.2f}", f"最大的η·λmax为{curvature:.2f}"),
             core=True,
         ),
         Check(
-            "the gradient spikes (≥ 10× its running median, before any clipping) in at least "
-            "half of the runs, at least 20 times in all",
+            say(
+                "the gradient spikes (≥ 10× its running median, before any clipping) in at "
+                "least half of the runs, at least 20 times in all",
+                "梯度出现尖峰（在任何裁剪之前，至少是滑动中位数的10倍）：至少一半的运行中出现，总共至少20次",
+            ),
             P["with_spikes"] >= P["runs"] / 2 and P["spikes"] >= 20,
-            f"{P['with_spikes']}/{P['runs']} runs, {P['spikes']} spikes",
+            say(
+                f"{P['with_spikes']}/{P['runs']} runs, {P['spikes']} spikes",
+                f"{P['with_spikes']}/{P['runs']}次运行，{P['spikes']}个尖峰",
+            ),
             core=True,
         ),
         Check(
-            "the spikes come through the recurrence: at a spike W holds ≥ half of ‖g‖² and the "
-            "read-out (V, c) ≤ 10 % (medians)",
+            say(
+                "the spikes come through the recurrence: at a spike W holds ≥ half of ‖g‖² and "
+                "the read-out (V, c) ≤ 10 % (medians)",
+                "尖峰来自循环：尖峰处W至少占‖g‖²的一半，读出层（V, c）不超过10 %（中位数）",
+            ),
             np.isfinite(P["W_share"]) and P["W_share"] >= 0.5 and P["head_share"] <= 0.1,
-            f"W {P['W_share']:.2f}, V and c {P['head_share']:.3f}",
+            say(
+                f"W {P['W_share']:.2f}, V and c {P['head_share']:.3f}",
+                f"W {P['W_share']:.2f}，V和c {P['head_share']:.3f}",
+            ),
             core=True,
         ),
         Check(
-            "they grow through the Jacobian product: the backward gain ‖∂L/∂h₀‖/‖∂L/∂h_T‖ at a "
-            "spike is ≥ 10× its value at other updates (medians)",
+            say(
+                "they grow through the Jacobian product: the backward gain "
+                "‖∂L/∂h₀‖/‖∂L/∂h_T‖ at a spike is ≥ 10× its value at other updates (medians)",
+                "尖峰经由雅可比矩阵的连乘而增长：尖峰处的反向增益‖∂L/∂h₀‖/‖∂L/∂h_T‖至少是"
+                "其他更新处的10倍（中位数）",
+            ),
             np.isfinite(P["gain"]) and P["gain"] >= 10 * P["typical_gain"],
-            f"{P['gain']:.3g} vs {P['typical_gain']:.3g}",
+            say(
+                f"{P['gain']:.3g} vs {P['typical_gain']:.3g}",
+                f"尖峰处{P['gain']:.3g}，其他更新处{P['typical_gain']:.3g}",
+            ),
             core=True,
         ),
         Check(
-            "a plain step at a spike throws the parameters onto a higher loss and a clipped one "
-            "does not: from the same parameters, the plain step leaves the higher validation "
-            "loss at ≥ 2/3 of the spikes, and its loss over the clipped step's is ≥ 1.2 "
-            "(median)",
+            say(
+                "a plain step at a spike throws the parameters onto a higher loss and a clipped "
+                "one does not: from the same parameters, the plain step leaves the higher "
+                "validation loss at ≥ 2/3 of the spikes, and its loss over the clipped step's "
+                "is ≥ 1.2 (median)",
+                "尖峰处的普通步把参数抛到损失更高的地方，裁剪步则不会：从同一组参数出发，"
+                "至少在2/3的尖峰处普通步留下的验证损失更高，且它的损失与裁剪步的损失之比"
+                "≥1.2（中位数）",
+            ),
             P["plain_worse"] >= 2 / 3 and P["paired_ratio"] >= 1.2,
-            f"plain worse at {100 * P['plain_worse']:.0f} % of {P['paired']} spikes; median "
-            f"ratio {P['paired_ratio']:.2f} (plain ×{P['plain_jump']:.2f}, clipped "
-            f"×{P['clipped_jump']:.2f})",
+            say(
+                f"plain worse at {100 * P['plain_worse']:.0f} % of {P['paired']} spikes; median "
+                f"ratio {P['paired_ratio']:.2f} (plain ×{P['plain_jump']:.2f}, clipped "
+                f"×{P['clipped_jump']:.2f})",
+                f"{P['paired']}个尖峰中，普通步在{100 * P['plain_worse']:.0f} %处更差；比值的"
+                f"中位数{P['paired_ratio']:.2f}（普通步×{P['plain_jump']:.2f}，裁剪步"
+                f"×{P['clipped_jump']:.2f}）",
+            ),
             core=True,
         ),
         Check(
-            "norm clipping keeps the direction (cosine 1 to 1e-12)",
+            say(
+                "norm clipping keeps the direction (cosine 1 to 1e-12)",
+                "按范数裁剪保持方向（余弦在1e-12以内等于1）",
+            ),
             np.isfinite(cos["norm"]["min"]) and cos["norm"]["min"] > 1 - 1e-12,
-            f"min cosine {cos['norm']['min']:.15f}",
+            say(
+                f"min cosine {cos['norm']['min']:.15f}",
+                f"最小余弦{cos['norm']['min']:.15f}",
+            ),
             core=True,
         ),
         Check(
-            "value clipping to the same length turns the gradient (in most runs some update "
-            "has cosine < 0.99)",
+            say(
+                "value clipping to the same length turns the gradient (in most runs some "
+                "update has cosine < 0.99)",
+                "缩到同样长度的按值裁剪会改变梯度的方向（多数运行中有某次更新的余弦<0.99）",
+            ),
             np.isfinite(cos["value"]["median_min"]) and cos["value"]["median_min"] < 0.99,
-            f"median over runs of the lowest cosine {cos['value']['median_min']:.3f}",
+            say(
+                f"median over runs of the lowest cosine {cos['value']['median_min']:.3f}",
+                f"各运行最低余弦的中位数{cos['value']['median_min']:.3f}",
+            ),
         ),
         Check(
-            "clipping makes training succeed where it fails without: the clipped run ends "
-            "lower, beyond 2 standard errors, on all seeds but at most one",
+            say(
+                "clipping makes training succeed where it fails without: the clipped run ends "
+                "lower, beyond 2 standard errors, on all seeds but at most one",
+                "不裁剪时失败的训练，裁剪后能成功：除了至多一个种子，裁剪的运行最后都更低，"
+                "且差距超过2个标准误",
+            ),
             lower >= seeds - 1,
-            f"lower on {lower}, higher on {higher}, within 2 standard errors on {same} of "
-            f"{seeds} seeds",
+            say(
+                f"lower on {lower}, higher on {higher}, within 2 standard errors on {same} of "
+                f"{seeds} seeds",
+                f"{seeds}个种子中，更低的{lower}个，更高的{higher}个，相差在2个标准误以内的"
+                f"{same}个",
+            ),
         ),
     ]
     note = ""
     if not checks[-1].passed:
-        note = (
+        unclipped, clipped = m["none"]["test_mse"], m["norm"]["test_mse"]
+        note = say(
             "Reproduced: the mechanism, and what clipping does to the step at a spike. Not "
             "reproduced at this size: that training without clipping usually fails (Pascanu et "
-            f"al. §4). Median test MSE {m['none']['test_mse']:.3f} unclipped, "
-            f"{m['norm']['test_mse']:.3f} clipped, against 1/6 for predicting 1: clipping guards "
-            "each step, it does not by itself solve the long-range task"
+            f"al. §4). Median test MSE {unclipped:.3f} unclipped, "
+            f"{clipped:.3f} clipped, against 1/6 for predicting 1: clipping guards "
+            "each step, it does not by itself solve the long-range task",
+            "复现了：机制，以及裁剪对尖峰处那一步的作用。在这个规模下没有复现：不裁剪时训练通常"
+            f"会失败（Pascanu等，§4）。测试MSE的中位数未裁剪为{unclipped:.3f}，裁剪为"
+            f"{clipped:.3f}，而总预测1为1/6：裁剪保护的是每一步，它本身并不能解决长程任务",
         )
-    return grade(checks, note=note)
+    return grade(checks, note=note, lang=lang)
 
 
 # --------------------------------------------------------------------------- figures
@@ -506,6 +619,13 @@ FIGURES = (
         "trained by plain SGD at a learning rate its read-out tolerates, without and with norm "
         "clipping at twice the early mean gradient norm. Triangles: updates at a gradient spike "
         "that at least doubled the validation loss. Neither way learns the task at this size.",
+        alt_zh="两幅子图，画出4000次更新中的验证MSE，每个种子一条线，1/6处为虚线；左图不裁剪，"
+        "右图按范数裁剪。在前一百次更新中快速下降之后，各条线在1/6附近徘徊，有些种子在训练"
+        "后期降得更低。顶部的三角形标出尖峰处让验证损失至少翻倍的更新。最后的测试MSE中位数："
+        "不裁剪{{ run.unclipped_test_mse }}，裁剪{{ run.clipped_test_mse }}。",
+        caption_zh="循环矩阵较大（σmax ≈ 3）的tanh RNN，{{ run.seeds }}个种子，用普通SGD以读出层"
+        "能承受的学习率训练，分别不裁剪和以早期平均梯度范数的两倍按范数裁剪。三角形：梯度尖峰处"
+        "让验证损失至少翻倍的更新。在这个规模下两种方式都没有学会这个任务",
     ),
     FigureSpec(
         name="spikes",
@@ -523,6 +643,15 @@ FIGURES = (
         "parameters, the plain step leaves the higher validation loss at {{ run.plain_worse }} "
         "of the spikes; the clipped step, the same direction but bounded in length, leaves the "
         "loss about where it was.",
+        alt_zh="左图：双对数散点图，每个梯度尖峰两个点（所有运行共{{ run.spikes }}个尖峰），"
+        "横轴是尖峰的大小，纵轴是走一步后与走之前的验证损失之比；从同一组参数出发，红点是普通步，"
+        "蓝点是裁剪步。蓝点落在1附近的一条带里（中位数{{ run.clipped_jump }}）；红点更高"
+        "（中位数{{ run.plain_jump }}），许多在2处的虚线之上。右图：在非尖峰的更新和尖峰处，"
+        "梯度范数平方分别落在W、U和b、V和c上的占比（中位数）；尖峰处W占{{ run.W_share }}，"
+        "V和c占{{ run.head_share }}。",
+        caption_zh="尖峰由什么构成，在尖峰处走一步会怎样。尖峰由循环权重承载（梯度经由雅可比矩阵的"
+        "连乘而增长）。从同一组参数出发，在{{ run.plain_worse }}的尖峰处普通步留下的验证损失"
+        "更高；裁剪步方向相同、长度有界，损失大致留在原处",
     ),
     FigureSpec(
         name="readout-side-runs",
@@ -537,5 +666,36 @@ FIGURES = (
         "(η·2(H + 1) = 6.6 > 2): once every unit saturates, W gets no gradient at all and the "
         "norm grows by |1 − η·2(H + 1)| = 5.6 per update. Clipping keeps these runs finite "
         "too, so a finite clipped run is no evidence about the recurrence.",
+        alt_zh="学习率0.1下800次更新中的梯度范数（短窗口内的最大值），对数坐标，"
+        "{{ run.side_runs }}个种子，未裁剪为红色，裁剪为蓝色。未裁剪的运行中有"
+        "{{ run.side_diverged }}次沿直线上升到inf或NaN；点线标出W的梯度恰好变为零的位置。"
+        "裁剪的运行中有{{ run.side_clipped_diverged }}次发散；它们一直低于几百。",
+        caption_zh="η = 0.1的附加运行，此时读出层自身的步就不稳定（η·2(H + 1) = 6.6 > 2）："
+        "一旦所有单元都饱和，W就完全得不到梯度，范数每次更新增长|1 − η·2(H + 1)| = 5.6倍。"
+        "裁剪同样让这些运行保持有限，所以裁剪后的运行有限并不能说明循环部分的任何问题",
     ),
 )
+
+#: The words of the figures (`qa.experiments.clipping_figures`) in Chinese, for
+#: `qa.viz.translate_figure`. " (" and ")" make the parentheses of the titles and legends,
+#: "no clipping (3 seeds)", full-width.
+FIGURE_WORDS_ZH = {
+    "update": "更新次数",
+    "validation MSE (dashed: 1/6)": "验证MSE（虚线：1/6）",
+    "no clipping": "不裁剪",
+    "norm clipping": "按范数裁剪",
+    " seeds)": "个种子)",
+    "‖g‖ / running median": "‖g‖ / 滑动中位数",
+    "loss after / before": "验证损失：步后 / 步前",
+    "Two steps from each spike's parameters": "从每个尖峰的参数出发走两种步",
+    "plain step": "普通步",
+    "clipped step": "裁剪步",
+    "share of ‖g‖² (median)": "‖g‖²的占比（中位数）",
+    "Where the norm is": "范数落在哪里",
+    "ordinary updates": "非尖峰的更新",
+    "spikes": "尖峰",
+    "‖g‖ before clipping (window max)": "裁剪前的‖g‖（窗口最大值）",
+    ": unclipped (red), clipped (blue)": "：未裁剪（红），裁剪（蓝）",
+    " (": "（",
+    ")": "）",
+}

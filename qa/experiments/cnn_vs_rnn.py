@@ -33,7 +33,15 @@ from typing import Any
 import numpy as np
 
 from qa.core import conv, init, losses, output, tasks
-from qa.experiments.base import TRAINING_DTYPE, Check, Verdict, grade, map_units, spread
+from qa.experiments.base import (
+    TRAINING_DTYPE,
+    Check,
+    Verdict,
+    grade,
+    map_units,
+    say_in,
+    spread,
+)
 from qa.experiments.training import MODELS, RunSpec, init_params, train_adding
 from qa.viz import FigureSpec
 
@@ -54,6 +62,22 @@ PUBLISHED = (
 )
 PUBLISHED_SHORT = "TCN 5.8e-5 vs LSTM 0.164 at T = 600; convolutions run in parallel"
 QUESTIONS = ("6.4",)
+
+TITLE_ZH = "序列上的空洞因果卷积网络与RNN"
+CLAIM_ZH = (
+    "感受野覆盖整个序列的空洞因果卷积网络（时间卷积网络，temporal convolutional network，TCN）"
+    "能解决加法问题（adding problem），感受野太短的则无法低于其感受野所决定的下限"
+    "（Bai、Kolter和Koltun，2018）。"
+    "另外计时，但不评判：卷积一次算完一层的所有时间步，而RNN必须一步一步地算。"
+)
+PUBLISHED_ZH = (
+    "T = 600的加法问题：TCN的测试MSE为5.8e-5，LSTM为0.164，GRU为5.3e-5，RNN为0.177；"
+    "“TCN很快收敛到几乎完美的解”（原文“TCNs quickly converged to a virtually perfect "
+    "solution”，§4）；卷积“可以并行完成，因为每一层用的是同一个滤波器”（原文“can be done in "
+    "parallel since the same filter is used in each layer”，§3.5）。读的是全文；他们的TCN每个块"
+    "有两个卷积，并带权重归一化和暂退法（dropout），我们的只有一个普通卷积。"
+)
+PUBLISHED_SHORT_ZH = "T = 600时TCN 5.8e-5，LSTM 0.164；卷积可以并行"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -287,43 +311,72 @@ def _slope(xs: list[float], ys: list[float]) -> float:
     return float(np.polyfit(lx, ly, 1)[0])
 
 
-def summary(record: dict[str, Any]) -> str:
-    """Our numbers in one line."""
+def summary(record: dict[str, Any], lang: str = "en") -> str:
+    """Our numbers in one line, in `lang` (`"en"` or `"zh"`)."""
+    say = say_in(lang)
     parts = []
     for _, runs in sorted(_by_levels(record).items(), reverse=True):
         s = spread([r["test_mse"] if r["test_mse"] is not None else float("nan") for r in runs])
+        field, floor, n = runs[0]["field"], runs[0]["floor"], len(runs)
+        mse = f"{s['median']:.3g} [{s['min']:.3g}, {s['max']:.3g}]"
         parts.append(
-            f"TCN field {runs[0]['field']} (floor {runs[0]['floor']:.3f}): test MSE "
-            f"{s['median']:.3g} [{s['min']:.3g}, {s['max']:.3g}] over {len(runs)} seeds"
+            say(
+                f"TCN field {field} (floor {floor:.3f}): test MSE {mse} over {n} seeds",
+                f"感受野为{field}的TCN（下限{floor:.3f}）：{n}个种子的测试MSE {mse}",
+            )
         )
     big = record["timing"][-1]
-    for suffix, what in (("1", "one sequence at a time"), ("B", "in batches")):
+    for suffix, what in (
+        ("1", say("one sequence at a time", "一次一个序列")),
+        ("B", say("in batches", "成批处理")),
+    ):
+        T = big["T"]
+        tcn, tanh, lstm = (big[f"{net}_{suffix}"] * 1e3 for net in ("tcn", "tanh", "lstm"))
         parts.append(
-            f"ms per sequence at T = {big['T']}, {what}: TCN {big['tcn_' + suffix] * 1e3:.3g}, "
-            f"tanh RNN {big['tanh_' + suffix] * 1e3:.3g}, LSTM {big['lstm_' + suffix] * 1e3:.3g}"
+            say(
+                f"ms per sequence at T = {T}, {what}: TCN {tcn:.3g}, tanh RNN {tanh:.3g}, "
+                f"LSTM {lstm:.3g}",
+                f"T = {T}时每个序列的毫秒数，{what}：TCN {tcn:.3g}，tanh RNN {tanh:.3g}，"
+                f"LSTM {lstm:.3g}",
+            )
         )
-    return f"adding, T = {record['seq_len']}: " + "; ".join(parts)
-
-
-def headline(record: dict[str, Any]) -> str:
-    """Our result in a few words, for the report's table."""
-    parts = []
-    for _, runs in sorted(_by_levels(record).items(), reverse=True):
-        s = spread([r["test_mse"] if r["test_mse"] is not None else float("nan") for r in runs])
-        parts.append(f"field {runs[0]['field']}: {s['median']:.2g} (floor {runs[0]['floor']:.2g})")
-    last = record["timing"][-1]
-    return (
-        f"TCN {'; '.join(parts)}; one sequence of {last['T']}: TCN {last['tcn_1'] * 1e3:.2g} ms, "
-        f"tanh RNN {last['tanh_1'] * 1e3:.2g} ms"
+    return say(
+        f"adding, T = {record['seq_len']}: " + "; ".join(parts),
+        f"加法问题，T = {record['seq_len']}：" + "；".join(parts),
     )
 
 
-def verdict(record: dict[str, Any]) -> Verdict:
+def headline(record: dict[str, Any], lang: str = "en") -> str:
+    """Our result in a few words, for the report's table, in `lang`."""
+    say = say_in(lang)
+    parts = []
+    for _, runs in sorted(_by_levels(record).items(), reverse=True):
+        s = spread([r["test_mse"] if r["test_mse"] is not None else float("nan") for r in runs])
+        field, floor = runs[0]["field"], runs[0]["floor"]
+        parts.append(
+            say(
+                f"field {field}: {s['median']:.2g} (floor {floor:.2g})",
+                f"感受野{field}：{s['median']:.2g}（下限{floor:.2g}）",
+            )
+        )
+    last = record["timing"][-1]
+    tcn, tanh = last["tcn_1"] * 1e3, last["tanh_1"] * 1e3
+    return say(
+        f"TCN {'; '.join(parts)}; one sequence of {last['T']}: TCN {tcn:.2g} ms, "
+        f"tanh RNN {tanh:.2g} ms",
+        f"TCN{'；'.join(parts)}；长{last['T']}的单个序列：TCN {tcn:.2g} ms，tanh RNN {tanh:.2g} ms",
+    )
+
+
+def verdict(record: dict[str, Any], lang: str = "en") -> Verdict:
     """Criteria: the wide field solves it; the short field stays above its floor.
 
     The timings are reported in the summary but graded by no criterion: they depend on the CPU,
     the BLAS and the machine's load, and a verdict must not.
+
+    In Chinese (`lang="zh"`) the same checks, with their names, numbers and the note in Chinese.
     """
+    say = say_in(lang)
     groups = _by_levels(record)
     T = record["seq_len"]
     wide = [r for rs in groups.values() for r in rs if r["field"] >= T]
@@ -336,9 +389,15 @@ def verdict(record: dict[str, Any]) -> Verdict:
         median = float(np.median(mses))
         checks.append(
             Check(
-                "TCN with field ≥ T solves it (median test MSE over seeds ≤ 0.02)",
+                say(
+                    "TCN with field ≥ T solves it (median test MSE over seeds ≤ 0.02)",
+                    "感受野≥T的TCN能解决该任务（各种子测试MSE的中位数≤0.02）",
+                ),
                 median <= 0.02,
-                f"median {median:.3g}, worst seed {max(mses):.3g}",
+                say(
+                    f"median {median:.3g}, worst seed {max(mses):.3g}",
+                    f"中位数{median:.3g}，最差的种子{max(mses):.3g}",
+                ),
                 core=True,
             )
         )
@@ -352,28 +411,41 @@ def verdict(record: dict[str, Any]) -> Verdict:
         best = min(r["test_mse"] if r["test_mse"] is not None else math.inf for r in short)
         checks.append(
             Check(
-                "TCN with field < T/2 never beats its floor (by 3 standard errors)",
+                say(
+                    "TCN with field < T/2 never beats its floor (by 3 standard errors)",
+                    "感受野<T/2的TCN从不低于它的下限（低出3个标准误以上才算）",
+                ),
                 not beats,
-                f"best {best:.3g} vs floor {short[0]['floor']:.3g}",
+                say(
+                    f"best {best:.3g} vs floor {short[0]['floor']:.3g}",
+                    f"最好{best:.3g}，下限{short[0]['floor']:.3g}",
+                ),
                 core=True,
             )
         )
     if not checks:
-        return Verdict("not", "no TCN run had a field ≥ T or < T/2")
+        return Verdict(
+            "not", say("no TCN run had a field ≥ T or < T/2", "没有一次TCN运行的感受野≥T或<T/2")
+        )
     # Wall-clock times depend on the machine and on what else it runs: reported, not graded.
     tim = record["timing"]
     last = tim[-1]
     note = ""
     if last["tcn_B"] > last["tanh_B"]:
-        note = (
-            f"In batches the tanh RNN is faster per sequence ({last['tanh_B'] * 1e3:.3g} ms "
-            f"against the TCN's {last['tcn_B'] * 1e3:.3g} ms at T = {last['T']}): with many "
+        tanh, tcn = last["tanh_B"] * 1e3, last["tcn_B"] * 1e3
+        note = say(
+            f"In batches the tanh RNN is faster per sequence ({tanh:.3g} ms "
+            f"against the TCN's {tcn:.3g} ms at T = {last['T']}): with many "
             "sequences side "
             "by side each of its steps is already one matrix product, the TCN does several times "
             "more arithmetic, and one CPU thread has no spare units to run the convolution's "
-            "independent steps at once — the advantage Bai et al. describe needs such hardware"
+            "independent steps at once — the advantage Bai et al. describe needs such hardware",
+            f"成批处理时，tanh RNN每个序列反而更快（T = {last['T']}时{tanh:.3g} ms，TCN为"
+            f"{tcn:.3g} ms）：许多序列并排时，它的每一步已经是一次矩阵乘法；TCN的运算量要多好几倍，"
+            "而单个CPU线程没有空闲的运算单元来同时计算卷积中彼此独立的各步——Bai等人所说的优势"
+            "需要这样的硬件",
         )
-    return grade(checks, note=note)
+    return grade(checks, note=note, lang=lang)
 
 
 def _training_figure(record: dict[str, Any]):
@@ -431,6 +503,9 @@ FIGURES = (
         "above its dotted floor near 0.11.",
         caption="Two dilated causal CNNs on the adding problem, one line per seed; dotted lines "
         "are the floors their receptive fields imply.",
+        alt_zh="对数坐标下小批量MSE随训练步的变化。感受野覆盖整个序列的TCN远远降到1/6线以下；"
+        "感受野为32步的TCN停在它的点线下限（约0.11）之上。",
+        caption_zh="加法问题上的两个空洞因果CNN，每个种子一条线；点线是各自感受野所决定的下限",
     ),
     FigureSpec(
         name="timing",
@@ -439,5 +514,24 @@ FIGURES = (
         "a tanh RNN and an LSTM: one sequence at a time (left) and in batches (right).",
         caption="Wall-clock time of one forward and backward pass per sequence, best of several "
         "repeats on one BLAS thread: one sequence at a time, and in batches.",
+        alt_zh="两幅双对数坐标的子图：TCN、tanh RNN和LSTM处理每个序列的毫秒数随序列长度的变化；"
+        "左图一次一个序列，右图成批处理。",
+        caption_zh="每个序列一次前向加反向传播的实际耗时，在单个BLAS线程上重复多次取最短：一次一个"
+        "序列，以及成批处理",
     ),
 )
+
+#: The words of the figures in Chinese (`qa.viz.translate_figure`).
+FIGURE_WORDS_ZH = {
+    "step": "训练步",
+    "batch MSE": "小批量MSE",
+    "Adding problem, T = ": "加法问题，T = ",
+    " (dotted: floor of each field)": "（点线：各感受野的下限）",
+    "TCN, field ": "TCN，感受野",
+    "predict 1 (1/6)": "预测1（1/6）",
+    "sequence length T": "序列长度T",
+    "ms per sequence (forward + backward)": "每个序列的毫秒数（前向+反向）",
+    "One sequence at a time": "一次一个序列",
+    "Batches (time per sequence)": "成批（按每个序列计）",
+    "TCN (field ≥ T)": "TCN（感受野≥T）",
+}

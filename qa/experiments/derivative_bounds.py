@@ -36,6 +36,19 @@ PUBLISHED = (
 PUBLISHED_SHORT = "max σ′ = 1/4 and max tanh′ = 1 (stated exactly)"
 QUESTIONS = ("6.9b",)
 
+TITLE_ZH = "sigmoid和tanh的导数上界"
+CLAIM_ZH = (
+    "logistic sigmoid的导数从不超过1/4，tanh的导数从不超过1，两者都只在0处取到最大值"
+    "（Hochreiter和Schmidhuber，1997，§3.1；Pascanu等，2013，§2.1）。"
+)
+PUBLISHED_ZH = (
+    "对logistic sigmoid，“f′的最大值是0.25”（原文：“the maximal value of f′ is 0.25”；"
+    "Hochreiter和Schmidhuber）；“对tanh有γ = 1，而对sigmoid有γ = 1/4”（原文：“For tanh we "
+    "have γ = 1 while for sigmoid we have γ = 1/4”；Pascanu等）。两处都是论文的确切表述，"
+    "读自论文全文。"
+)
+PUBLISHED_SHORT_ZH = "max σ′ = 1/4，max tanh′ = 1（论文确切给出）"
+
 
 @dataclass(frozen=True, kw_only=True)
 class Config:
@@ -109,10 +122,17 @@ def run(config: Config, *, progress: Any = None, jobs: int = 1) -> dict[str, Any
     return record
 
 
-def summary(record: dict[str, Any]) -> str:
-    """Our numbers in one line."""
+def summary(record: dict[str, Any], lang: str = "en") -> str:
+    """Our numbers in one line, in `lang` ("en" or "zh")."""
     m, a = record["max"], record["argmax"]
     excess = max(max(record["excess"].values()), max(record["probe_excess"].values()))
+    if lang == "zh":
+        bounds = "网格点和随机点都没有超过上界" if excess <= 0 else f"某个点超过上界达{excess:.1e}"
+        return (
+            f"max σ′ = {m['sigmoid']:.6g}，在x = {a['sigmoid']:g}处；max tanh′ = {m['tanh']:.6g}，"
+            f"在x = {a['tanh']:g}处；{bounds}；tanh′(x) = 4σ′(2x)成立，误差在"
+            f"{record['identity_error']:.1e}以内"
+        )
     bounds = (
         "no grid or random point exceeds a bound"
         if excess <= 0
@@ -124,40 +144,66 @@ def summary(record: dict[str, Any]) -> str:
     )
 
 
-def headline(record: dict[str, Any]) -> str:
+def headline(record: dict[str, Any], lang: str = "en") -> str:
     """Our result in a few words, for the report's table."""
     m, a = record["max"], record["argmax"]
+    if lang == "zh":
+        return (
+            f"max σ′ = {m['sigmoid']:g}，在{a['sigmoid']:g}处；max tanh′ = {m['tanh']:g}，"
+            f"在{a['tanh']:g}处"
+        )
     return (
         f"max σ′ = {m['sigmoid']:g} at {a['sigmoid']:g}, max tanh′ = {m['tanh']:g} at {a['tanh']:g}"
     )
 
 
-def verdict(record: dict[str, Any]) -> Verdict:
-    """Reproduced if the maxima are 1/4 and 1, at 0, and no point exceeds them."""
+def verdict(record: dict[str, Any], lang: str = "en") -> Verdict:
+    """Reproduced if the maxima are 1/4 and 1, at 0, and no point exceeds them.
+
+    `lang` ("en" or "zh") is the language of the criteria and the reason; the checks and the
+    status do not depend on it.
+    """
+    zh = lang == "zh"
     m, a, h = record["max"], record["argmax"], record["grid_step"]
     excess = {k: max(record["excess"][k], record["probe_excess"][k]) for k in BOUNDS}
     checks = [
-        Check("max σ′ = 1/4", abs(m["sigmoid"] - 0.25) < 1e-15, f"{m['sigmoid']!r}", core=True),
-        Check("max tanh′ = 1", abs(m["tanh"] - 1.0) < 1e-15, f"{m['tanh']!r}", core=True),
         Check(
-            "both maxima at x = 0",
-            abs(a["sigmoid"]) < h / 2 and abs(a["tanh"]) < h / 2,
-            f"argmax σ′ {a['sigmoid']:g}, tanh′ {a['tanh']:g}",
+            "σ′的最大值为1/4" if zh else "max σ′ = 1/4",
+            abs(m["sigmoid"] - 0.25) < 1e-15,
+            f"{m['sigmoid']!r}",
             core=True,
         ),
         Check(
-            "no point exceeds the bounds (γ = 1/4, 1, 1)",
+            "tanh′的最大值为1" if zh else "max tanh′ = 1",
+            abs(m["tanh"] - 1.0) < 1e-15,
+            f"{m['tanh']!r}",
+            core=True,
+        ),
+        Check(
+            "两个最大值都在x = 0处" if zh else "both maxima at x = 0",
+            abs(a["sigmoid"]) < h / 2 and abs(a["tanh"]) < h / 2,
+            f"最大值点：σ′为{a['sigmoid']:g}，tanh′为{a['tanh']:g}"
+            if zh
+            else f"argmax σ′ {a['sigmoid']:g}, tanh′ {a['tanh']:g}",
+            core=True,
+        ),
+        Check(
+            "没有任何点超过上界（γ = 1/4、1、1）"
+            if zh
+            else "no point exceeds the bounds (γ = 1/4, 1, 1)",
             all(v <= 0.0 for v in excess.values()),
-            ", ".join(f"{k} {v:+.1e}" for k, v in excess.items()),
+            ("，" if zh else ", ").join(f"{k} {v:+.1e}" for k, v in excess.items()),
             core=True,
         ),
         Check(
             "tanh′(x) = 4σ′(2x)",
             record["identity_error"] < 1e-12,
-            f"worst error {record['identity_error']:.1e}",
+            f"最大误差{record['identity_error']:.1e}"
+            if zh
+            else f"worst error {record['identity_error']:.1e}",
         ),
     ]
-    return grade(checks)
+    return grade(checks, lang=lang)
 
 
 def _figure(record: dict[str, Any]):
@@ -186,5 +232,17 @@ FIGURES = (
         "both at x = 0, and both fall towards 0 as |x| grows; ReLU′ is 0 then 1.",
         caption="The derivatives of three activations; dashed lines mark the bounds γ = 1 "
         "and γ = 1/4.",
+        alt_zh="tanh′、σ′和ReLU′在x从−6到6上的曲线。tanh′的峰值为1，σ′的峰值为0.25，都在x = 0处；"
+        "|x|增大时两者都趋向0。ReLU′先为0，后为1。",
+        caption_zh="三种激活函数的导数；虚线标出上界γ = 1和γ = 1/4",
     ),
 )
+
+#: The English texts of the figure, in Chinese (`qa.viz.translate_figure`).
+FIGURE_WORDS_ZH = {
+    "pre-activation x": "预激活x",
+    "derivative": "导数",
+    "γ = sup|φ′|: 1 for tanh and ReLU, 1/4 for the sigmoid": (
+        "γ = sup|φ′|：tanh和ReLU为1，sigmoid为1/4"
+    ),
+}

@@ -50,6 +50,19 @@ PUBLISHED = (
 PUBLISHED_SHORT = "‖∏ diag(φ′)W‖ ≤ (γσ_max)ⁿ; linear RNN scales as ρⁿ (a proof)"
 QUESTIONS = ("6.9b", "6.9", "6.7")
 
+TITLE_ZH = "雅可比矩阵乘积的上界"
+CLAIM_ZH = (
+    "t − k步的单步雅可比矩阵（Jacobian）diag(φ′(a_j)) W之积，其范数至多为(γ σ_max(W))^(t−k)；"
+    "因此σ_max < 1/γ会使梯度消失（vanishing gradient），而σ_max > 1/γ是梯度爆炸（exploding "
+    "gradient）的必要条件，但不是充分条件（Pascanu、Mikolov和Bengio，2013，§2.1）。"
+)
+PUBLISHED_ZH = (
+    "这是证明，不是测量：λ₁ < 1/γ是梯度消失的充分条件，λ₁ > 1/γ是梯度爆炸的必要条件；"
+    "对线性RNN，长期分量按ρⁿ缩小或增长（读自论文全文；另见Goodfellow等，2016，§10.7，"
+    "即《深度学习》中译本10.7节）。"
+)
+PUBLISHED_SHORT_ZH = "‖∏ diag(φ′)W‖ ≤ (γσ_max)ⁿ；线性RNN按ρⁿ缩放（证明）"
+
 
 @dataclass(frozen=True, kw_only=True)
 class Config:
@@ -191,18 +204,26 @@ def _groups(record: dict[str, Any]) -> dict[tuple[str, float], list[dict[str, An
     return groups
 
 
-def summary(record: dict[str, Any]) -> str:
-    """Our numbers in one line."""
+def summary(record: dict[str, Any], lang: str = "en") -> str:
+    """Our numbers in one line, in `lang` ("en" or "zh")."""
     worst = max(r["max_excess_log10"] for r in record["runs"])
     above = [
         (a, g, spread([r["final_log10"] for r in rs])["median"])
         for (a, g), rs in _groups(record).items()
         if g > 1
     ]
-    vanish = [f"{a} γσ={g:g}: 10^{m:.0f}" for a, g, m in above if m < -2]
-    grow = [f"{a} γσ={g:g}: 10^{m:+.0f}" for a, g, m in above if m > 2]
+    colon = "：" if lang == "zh" else ": "
+    vanish = [f"{a} γσ={g:g}{colon}10^{m:.0f}" for a, g, m in above if m < -2]
+    grow = [f"{a} γσ={g:g}{colon}10^{m:+.0f}" for a, g, m in above if m > 2]
     lin = max(x["rel_error"] for x in record["linear"])
     held = sum(r["max_excess_log10"] <= 1e-9 for r in record["runs"])
+    if lang == "zh":
+        return (
+            f"上界在{held}/{len(record['runs'])}次运行中成立（log10(范数/上界)最大为{worst:.1e}）；"
+            f"高于1/γ仍然消失的：{'，'.join(vanish) or '无'}；爆炸的："
+            f"{'，'.join(grow) or '无'}（‖∂h_T/∂h_0‖的中位数，T = {record['steps']}）；"
+            f"线性RNN W = ρQ与ρⁿ相符，误差在{lin:.0e}以内"
+        )
     return (
         f"bound held in {held}/{len(record['runs'])} runs (largest log10(norm/bound) "
         f"{worst:.1e}); "
@@ -212,21 +233,31 @@ def summary(record: dict[str, Any]) -> str:
     )
 
 
-def headline(record: dict[str, Any]) -> str:
+def headline(record: dict[str, Any], lang: str = "en") -> str:
     """Our result in a few words, for the report's table."""
     runs = record["runs"]
     above = [r for r in runs if r["gain"] > 1]
     held = sum(r["max_excess_log10"] <= 1e-9 for r in runs)
     vanished = sum(r["final_log10"] < -2 for r in above)
     grew = sum(r["final_log10"] > 2 for r in above)
+    if lang == "zh":
+        return (
+            f"上界在{held}/{len(runs)}次运行中成立；高于1/γ的{len(above)}次运行中仍有"
+            f"{vanished}次消失，{grew}次爆炸"
+        )
     return (
         f"bound held in {held}/{len(runs)} runs; above 1/γ {vanished} of {len(above)} still "
         f"vanished, {grew} exploded"
     )
 
 
-def verdict(record: dict[str, Any]) -> Verdict:
-    """Reproduced if the bound always holds, ρⁿ is exact, and above 1/γ both outcomes occur."""
+def verdict(record: dict[str, Any], lang: str = "en") -> Verdict:
+    """Reproduced if the bound always holds, ρⁿ is exact, and above 1/γ both outcomes occur.
+
+    `lang` ("en" or "zh") is the language of the criteria and the reason; the checks and the
+    status do not depend on it.
+    """
+    zh = lang == "zh"
     runs = record["runs"]
     worst = max(r["max_excess_log10"] for r in runs)
     below = [r for r in runs if r["gain"] < 1]
@@ -237,36 +268,52 @@ def verdict(record: dict[str, Any]) -> Verdict:
     grow_above = [r for r in above if r["final_log10"] > 2]
     checks = [
         Check(
-            "the bound (γσ_max)^t holds at every step of every run",
+            "每次运行的每一步都满足上界(γσ_max)^t"
+            if zh
+            else "the bound (γσ_max)^t holds at every step of every run",
             worst <= 1e-9,
-            f"worst log10(norm/bound) = {worst:+.2e} over {len(runs)} runs",
+            f"{len(runs)}次运行中log10(范数/上界)的最大值 = {worst:+.2e}"
+            if zh
+            else f"worst log10(norm/bound) = {worst:+.2e} over {len(runs)} runs",
             core=True,
         ),
         Check(
-            "σ_max < 1/γ ⇒ the product vanishes (< 10⁻² at T)",
+            "σ_max < 1/γ ⇒ 乘积消失（在T处 < 10⁻²）"
+            if zh
+            else "σ_max < 1/γ ⇒ the product vanishes (< 10⁻² at T)",
             bool(below) and below_worst < -2,
-            f"largest median log10 norm below 1/γ: {below_worst:.1f}",
+            f"低于1/γ时log10范数中位数的最大值：{below_worst:.1f}"
+            if zh
+            else f"largest median log10 norm below 1/γ: {below_worst:.1f}",
             core=True,
         ),
         Check(
-            "linear RNN W = ρQ: ‖(Wᵀ)ⁿv‖/‖v‖ = ρⁿ",
+            "线性RNN W = ρQ：‖(Wᵀ)ⁿv‖/‖v‖ = ρⁿ" if zh else "linear RNN W = ρQ: ‖(Wᵀ)ⁿv‖/‖v‖ = ρⁿ",
             lin < 1e-10,
-            f"worst relative error {lin:.1e}",
+            f"最大相对误差{lin:.1e}" if zh else f"worst relative error {lin:.1e}",
             core=True,
         ),
         Check(
-            "σ_max > 1/γ is not sufficient: some runs above 1/γ still vanish",
+            "σ_max > 1/γ不是充分条件：高于1/γ的运行中有些仍然消失"
+            if zh
+            else "σ_max > 1/γ is not sufficient: some runs above 1/γ still vanish",
             bool(vanish_above),
-            f"{len(vanish_above)} of {len(above)} runs above 1/γ end below 10⁻²",
+            f"高于1/γ的{len(above)}次运行中有{len(vanish_above)}次最终低于10⁻²"
+            if zh
+            else f"{len(vanish_above)} of {len(above)} runs above 1/γ end below 10⁻²",
             core=True,
         ),
         Check(
-            "σ_max > 1/γ allows explosion: some runs above 1/γ grow past 10²",
+            "σ_max > 1/γ允许爆炸：高于1/γ的运行中有些增长到10²以上"
+            if zh
+            else "σ_max > 1/γ allows explosion: some runs above 1/γ grow past 10²",
             bool(grow_above),
-            f"{len(grow_above)} of {len(above)} runs above 1/γ end above 10²",
+            f"高于1/γ的{len(above)}次运行中有{len(grow_above)}次最终高于10²"
+            if zh
+            else f"{len(grow_above)} of {len(above)} runs above 1/γ end above 10²",
         ),
     ]
-    return grade(checks)
+    return grade(checks, lang=lang)
 
 
 def _figure(record: dict[str, Any]):
@@ -329,6 +376,11 @@ FIGURES = (
         "gain 1 some lines still fall and some rise.",
         caption="Median over sequences of ‖∂h_t/∂h_0‖₂ for one random RNN per gain (seed 0); "
         "dotted: the bound (γσ_max)^t.",
+        alt_zh="三幅子图（tanh、sigmoid、ReLU），画出雅可比矩阵乘积范数的log10随步数的变化："
+        "每个增益γσ_max一条实线，它的上界是一条点线。每条实线都在它的点线之下；增益低于1时，"
+        "所有线都下降；增益高于1时，有些线仍然下降，有些上升。",
+        caption_zh="每个增益一个随机RNN（种子0），‖∂h_t/∂h_0‖₂在各序列上的中位数；"
+        "点线：上界(γσ_max)^t",
     ),
     FigureSpec(
         name="linear",
@@ -337,5 +389,15 @@ FIGURES = (
         "norm of (Wᵀ)ⁿv/‖v‖, each lying on its curve.",
         caption="For W = ρQ with Q orthogonal, back-propagating through the linear RNN scales "
         "every vector by exactly ρⁿ.",
+        alt_zh="对数坐标下ρ = 0.9、1和1.1时的ρ^n曲线；n = 50处的圆点是实测的(Wᵀ)ⁿv/‖v‖的范数，"
+        "每个圆点都落在对应的曲线上。",
+        caption_zh="W = ρQ且Q正交时，通过线性RNN反向传播会把每个向量恰好缩放ρⁿ倍",
     ),
 )
+
+#: The English texts of the figures, in Chinese (`qa.viz.translate_figure`).
+FIGURE_WORDS_ZH = {
+    "steps back t": "回溯步数t",
+    "relu": "ReLU",
+    "Linear RNN, W = ρQ": "线性RNN，W = ρQ",
+}

@@ -46,6 +46,19 @@ PUBLISHED = (
 PUBLISHED_SHORT = "success → 0 by T = 10–20 (second-hand)"
 QUESTIONS = ("6.9b", "6.7")
 
+TITLE_ZH = "锁存问题：成功率与依赖长度"
+CLAIM_ZH = (
+    "用梯度下降训练单个tanh单元锁存（latch）一位信息，这位信息要保持的跨度越长，训练成功的"
+    "概率就越低，直至趋向0（Bengio、Simard和Frasconi，1994）。"
+)
+PUBLISHED_ZH = (
+    "“对只有10或20这样长度的序列，用SGD训练传统RNN的成功概率就迅速降到0”（原文：“the "
+    "probability of successful training of a traditional RNN via SGD rapidly reaching 0 for "
+    "sequences of only length 10 or 20”；Goodfellow等，2016，概述Bengio等，1994）。这是二手"
+    "材料：1994年论文的图和具体参数我们没有读到。"
+)
+PUBLISHED_SHORT_ZH = "到T = 10–20时成功率已降到0（二手材料）"
+
 
 @dataclass(frozen=True, kw_only=True)
 class Config:
@@ -176,60 +189,84 @@ def run(config: Config, *, progress: Any = None, jobs: int = 1) -> dict[str, Any
     }
 
 
-def summary(record: dict[str, Any]) -> str:
-    """Our numbers in one line."""
-    pairs = ", ".join(
-        f"T={T}: {r:.2f}" for T, r in zip(record["lengths"], record["success_rate"], strict=True)
+def summary(record: dict[str, Any], lang: str = "en") -> str:
+    """Our numbers in one line, in `lang` ("en" or "zh")."""
+    colon, comma = ("：", "，") if lang == "zh" else (": ", ", ")
+    pairs = comma.join(
+        f"T={T}{colon}{r:.2f}"
+        for T, r in zip(record["lengths"], record["success_rate"], strict=True)
     )
+    if lang == "zh":
+        return f"每个长度{record['trials']}次试验的成功率：{pairs}"
     return f"success rate over {record['trials']} trials per length — {pairs}"
 
 
-def headline(record: dict[str, Any]) -> str:
+def headline(record: dict[str, Any], lang: str = "en") -> str:
     """Our result in a few words, for the report's table."""
     pairs = list(zip(record["lengths"], record["success_rate"], strict=True))
     shown = [pairs[0], min(pairs, key=lambda p: abs(p[0] - 20)), pairs[-1]]
+    if lang == "zh":
+        return "成功率" + "→".join(f"{r:.2f}（T={t}）" for t, r in dict(shown).items())
     return "success " + " → ".join(f"{r:.2f} (T={t})" for t, r in dict(shown).items())
 
 
-def verdict(record: dict[str, Any]) -> Verdict:
-    """Criteria: falls with T; near 1 at the shortest T; near 0 at the longest; ~0 by T = 20."""
+def verdict(record: dict[str, Any], lang: str = "en") -> Verdict:
+    """Criteria: falls with T; near 1 at the shortest T; near 0 at the longest; ~0 by T = 20.
+
+    `lang` ("en" or "zh") is the language of the criteria and the reason; the checks and the
+    status do not depend on it.
+    """
+    zh = lang == "zh"
+    colon, comma = ("：", "，") if zh else (": ", ", ")
     T, rate = record["lengths"], record["success_rate"]
     rises = [(T[i], T[i + 1]) for i in range(len(T) - 1) if rate[i + 1] > rate[i] + 0.1]
     late = [r for t, r in zip(T, rate, strict=True) if t >= 20]
+    rises_zh = "、".join(f"T={a}→{b}" for a, b in rises) or "无"
     checks = [
         Check(
-            "success falls with T (no rise above 0.1 between lengths)",
+            "成功率随T下降（相邻长度之间的回升都不超过0.1）"
+            if zh
+            else "success falls with T (no rise above 0.1 between lengths)",
             not rises,
-            f"rises: {rises or 'none'}",
+            f"回升：{rises_zh}" if zh else f"rises: {rises or 'none'}",
             core=True,
         ),
         Check(
-            "success ≥ 0.9 at the shortest length (≤ 5)",
+            "最短长度（≤ 5）处成功率 ≥ 0.9" if zh else "success ≥ 0.9 at the shortest length (≤ 5)",
             T[0] <= 5 and rate[0] >= 0.9,
-            f"T={T[0]}: {rate[0]:.2f}",
+            f"T={T[0]}{colon}{rate[0]:.2f}",
             core=True,
         ),
         Check(
-            "success ≤ 0.1 at the longest length",
+            "最长长度处成功率 ≤ 0.1" if zh else "success ≤ 0.1 at the longest length",
             rate[-1] <= 0.1,
-            f"T={T[-1]}: {rate[-1]:.2f}",
+            f"T={T[-1]}{colon}{rate[-1]:.2f}",
             core=True,
         ),
         Check(
-            "near 0 (≤ 0.2) already at every T ≥ 20, as published",
+            "在每个T ≥ 20处都已接近0（≤ 0.2），如文献所述"
+            if zh
+            else "near 0 (≤ 0.2) already at every T ≥ 20, as published",
             bool(late) and max(late) <= 0.2,
-            ", ".join(f"T={t}: {r:.2f}" for t, r in zip(T, rate, strict=True) if t >= 20)
-            or "no T ≥ 20 measured",
+            comma.join(f"T={t}{colon}{r:.2f}" for t, r in zip(T, rate, strict=True) if t >= 20)
+            or ("没有测量T ≥ 20" if zh else "no T ≥ 20 measured"),
         ),
     ]
-    note = (
-        "The fall is reproduced, but in our setting it reaches 0 at longer spans than the "
-        "published 10–20 steps; Bengio et al.'s learning rate, budget and noise level are not "
-        "known to us and set where the fall happens"
-        if checks[0].passed and checks[2].passed and not checks[3].passed
-        else ""
-    )
-    return grade(checks, note=note)
+    explained = checks[0].passed and checks[2].passed and not checks[3].passed
+    if not explained:
+        note = ""
+    elif zh:
+        note = (
+            "下降复现了，但在我们的设置下，成功率要到比文献所说的10–20步更长的跨度才降到0；"
+            "Bengio等人的学习率、训练预算和噪声水平我们不得而知，而下降发生在哪里正由它们决定"
+        )
+    else:
+        note = (
+            "The fall is reproduced, but in our setting it reaches 0 at longer spans than the "
+            "published 10–20 steps; Bengio et al.'s learning rate, budget and noise level are not "
+            "known to us and set where the fall happens"
+        )
+    return grade(checks, note=note, lang=lang)
 
 
 def _figure(record: dict[str, Any]):
@@ -274,5 +311,20 @@ FIGURES = (
         "recurrent weight of each trial, with successes (green) mostly above w = 1.",
         caption="Latch problem, one tanh unit trained by full-batch gradient descent: success "
         "rate against T, and the recurrent weight each trial ended with.",
+        alt_zh="左：成功试验的比例随序列长度（对数轴）的变化；短序列时接近1，最长的序列降到约0。"
+        "右：每次试验学到的循环权重，成功的试验（绿色）大多在w = 1之上。",
+        caption_zh="锁存问题，单个tanh单元用全批量梯度下降训练：成功率随T的变化，"
+        "以及每次试验最终的循环权重",
     ),
 )
+
+#: The English texts of the figure, in Chinese (`qa.viz.translate_figure`); the title is
+#: `f"Success over {n} trials (±95 %)"`, translated piece by piece.
+FIGURE_WORDS_ZH = {
+    "sequence length T": "序列长度T",
+    "fraction of trials trained": "训练成功的试验比例",
+    "Success over ": "成功率（",
+    " trials (±95 %)": "次试验，±95 %）",
+    "learned w": "学到的w",
+    "Recurrent weight (green: success)": "循环权重（绿色：成功）",
+}

@@ -36,7 +36,7 @@ import numpy as np
 
 from qa.core import init, norm, rnn, tasks
 from qa.core.activations import derivative_from_output
-from qa.experiments.base import Check, Verdict, grade, map_units, spread
+from qa.experiments.base import Check, Verdict, grade, map_units, say_in, spread
 from qa.numbers import Number
 from qa.viz import FigureSpec
 
@@ -56,6 +56,23 @@ PUBLISHED = (
 )
 PUBLISHED_SHORT = "E[tanh′] ≪ 1 at σ = 1; large γ vanishes, small γ constant (Fig. 1)"
 QUESTIONS = ("6.10",)
+
+TITLE_ZH = "RNN中的归一化：逐时间步的批量归一化，层归一化"
+CLAIM_ZH = (
+    "对循环神经网络做批量归一化（batch normalization），需要每个时间步各用一套统计量，"
+    "并用较小的初始增益（γ = 0.1）让tanh′接近1、梯度得以流动；而层归一化（layer normalization）"
+    "不需要批量也能工作（Cooijmans等，2017；Ba、Kiros和Hinton，2016）。"
+)
+PUBLISHED_ZH = (
+    "图1(b)：N(0, σ²)下tanh′的期望随σ增大而下降，“在单位标准差时……远小于1”"
+    "（原文“at unit standard deviation … much smaller than 1”）；图1(a)：γ大时梯度范数"
+    "沿时间往回“很快趋于零”（原文“quickly goes to zero”），γ小时“几乎不变”"
+    "（原文“nearly constant”）；“简单地把统计量在时间上平均会严重降低性能”（原文“simply "
+    "averaging statistics over time severely degrades performance”，Cooijmans等）；层归一化"
+    "“可以在批量大小为1的纯在线模式下使用”（原文“can be used in the pure online regime with "
+    "batch size 1”，Ba等）。两篇论文的正文都读了。"
+)
+PUBLISHED_SHORT_ZH = "σ = 1时E[tanh′] ≪ 1；γ大则梯度消失，γ小则几乎不变（图1）"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -315,7 +332,13 @@ def numbers(record: dict[str, Any]) -> dict[str, Number]:
     return out
 
 
-def _label(variant: str, gamma: float) -> str:
+def _label(variant: str, gamma: float, lang: str = "en") -> str:
+    if lang == "zh":
+        return {
+            "plain": "无归一化",
+            "batch": f"批量归一化γ={gamma:g}",
+            "layer": f"层归一化γ={gamma:g}",
+        }[variant]
     return {
         "plain": "no normalisation",
         "batch": f"batch norm γ={gamma:g}",
@@ -330,18 +353,31 @@ def _transient(spreads: list[float]) -> int:
     return next((i for i, o in enumerate(off) if not o), len(off))
 
 
-def summary(record: dict[str, Any]) -> str:
-    """Our numbers in one line."""
+def summary(record: dict[str, Any], lang: str = "en") -> str:
+    """Our numbers in one line, in `lang` (`"en"` or `"zh"`)."""
+    say = say_in(lang)
     t = {row["sigma"]: row["quadrature"] for row in record["tanh"]}
-    tanh_part = ", ".join(f"σ={s:g}: {v:.3f}" for s, v in t.items() if s in (0.1, 0.5, 1.0, 2.0))
+    tanh_part = say(", ", "，").join(
+        f"σ={s:g}{say(': ', '：')}{v:.3f}" for s, v in t.items() if s in (0.1, 0.5, 1.0, 2.0)
+    )
     shared = [max(s["shared"]) / min(s["shared"]) for s in record["statistics"]]
     steps = max(_transient(s["shared"]) for s in record["statistics"])
     per_step = max(abs(v - 1) for s in record["statistics"] for v in s["per_step"][1:])
     b1 = record["batch_of_one"]
-    flows = "; ".join(
-        f"{_label(r['variant'], r['gamma'])} {r['median']:.2g} [{r['min']:.2g}, {r['max']:.2g}]"
+    flows = say("; ", "；").join(
+        f"{_label(r['variant'], r['gamma'], lang)}{say(' ', '：')}{r['median']:.2g} "
+        f"[{r['min']:.2g}, {r['max']:.2g}]"
         for r in record["flow_ratios"]
     )
+    if lang == "zh":
+        return (
+            f"E[tanh′(x)]，x ~ N(0, σ²)：{tanh_part}；用共享的统计量时，归一化后的循环项的标准差"
+            f"在各时间步之间相差{min(shared):.3g}–{max(shared):.3g}倍，全部出现在h₀之后的前"
+            f"{steps}步（逐时间步的统计量：与1相差≤{per_step:.0e}）；批量大小为1：层归一化的"
+            f"状态与在批量中时相差在{max(x['layer_batch_dependence'] for x in b1):.0e}以内，"
+            f"批量归一化的∂h_T/∂(h_0, x_1) = {max(x['batch_memory'] for x in b1):.0e}"
+            f"（0：循环被切断）；T = {record['seq_len']}时的‖∂L/∂h_1‖/‖∂L/∂h_T‖：{flows}"
+        )
     return (
         f"E[tanh′(x)], x ~ N(0, σ²): {tanh_part}; shared statistics leave the normalised "
         f"recurrent term's spread varying {min(shared):.3g}–{max(shared):.3g}× across steps, "
@@ -354,19 +390,30 @@ def summary(record: dict[str, Any]) -> str:
     )
 
 
-def headline(record: dict[str, Any]) -> str:
-    """Our result in a few words, for the report's table."""
+def headline(record: dict[str, Any], lang: str = "en") -> str:
+    """Our result in a few words, for the report's table, in `lang`."""
+    say = say_in(lang)
     t = {row["sigma"]: row["quadrature"] for row in record["tanh"]}
-    parts = [f"E[tanh′] {t[s]:.2f} at σ={s:g}" for s in (0.1, 1.0) if s in t]
+    parts = [
+        say(f"E[tanh′] {t[s]:.2f} at σ={s:g}", f"σ={s:g}时E[tanh′] {t[s]:.2f}")
+        for s in (0.1, 1.0)
+        if s in t
+    ]
     for g in (0.1, 1.0):
         r = _ratio(record, "batch", g)
         if r is not None and r["median"] is not None:
-            parts.append(f"BN γ={g:g}: r = {r['median']:.2g}")
-    return "; ".join(parts)
+            parts.append(
+                say(f"BN γ={g:g}: r = {r['median']:.2g}", f"BN γ={g:g}：r = {r['median']:.2g}")
+            )
+    return say("; ", "；").join(parts)
 
 
-def verdict(record: dict[str, Any]) -> Verdict:
-    """Criteria per part; Fig. 1(a)'s ordering is checked but is not expected to reproduce."""
+def verdict(record: dict[str, Any], lang: str = "en") -> Verdict:
+    """Criteria per part; Fig. 1(a)'s ordering is checked but is not expected to reproduce.
+
+    In Chinese (`lang="zh"`) the same checks, with their names, numbers and the notes in Chinese.
+    """
+    say = say_in(lang)
     rows = record["tanh"]
     q = [r["quadrature"] for r in rows]
     at = {r["sigma"]: r["quadrature"] for r in rows}
@@ -378,61 +425,101 @@ def verdict(record: dict[str, Any]) -> Verdict:
     b1 = record["batch_of_one"]
     small = _ratio(record, "batch", 0.1)
     large = [r for r in record["flow_ratios"] if r["variant"] == "batch" and r["gamma"] >= 1.0]
+    at01, at1 = at.get(0.1, float("nan")), at.get(1.0, float("nan"))
+    layer_dependence = max(x["layer_batch_dependence"] for x in b1)
+    batch_memory = max(x["batch_memory"] for x in b1)
+    not_run = say("not run", "未运行")
     checks = [
         Check(
-            "E[tanh′] falls as σ grows (> 0.98 at σ = 0.1, < 0.65 at σ = 1)",
+            say(
+                "E[tanh′] falls as σ grows (> 0.98 at σ = 0.1, < 0.65 at σ = 1)",
+                "E[tanh′]随σ增大而下降（σ = 0.1时>0.98，σ = 1时<0.65）",
+            ),
             all(a > b for a, b in itertools.pairwise(q))
             and at.get(0.1, 0) > 0.98
             and at.get(1.0, 1) < 0.65,
-            f"σ=0.1: {at.get(0.1, float('nan')):.3f}, σ=1: {at.get(1.0, float('nan')):.3f}; "
-            f"Monte Carlo agrees to {mc_err:.1e}",
+            say(
+                f"σ=0.1: {at01:.3f}, σ=1: {at1:.3f}; Monte Carlo agrees to {mc_err:.1e}",
+                f"σ=0.1：{at01:.3f}，σ=1：{at1:.3f}；蒙特卡罗结果与之相差在{mc_err:.1e}以内",
+            ),
             core=True,
         ),
         Check(
-            "per-step statistics give every step unit spread; shared ones vary ≥ 5× over time",
+            say(
+                "per-step statistics give every step unit spread; shared ones vary ≥ 5× over time",
+                "逐时间步的统计量让每一步都有单位标准差；共享的统计量在时间上相差≥5倍",
+            ),
             per_step < 1e-3 and shared >= 5,
-            f"per-step off by ≤ {per_step:.1e}; shared: max/min spread ≥ {shared:.3g}×, "
-            f"confined to the first {steps} step(s)",
+            say(
+                f"per-step off by ≤ {per_step:.1e}; shared: max/min spread ≥ {shared:.3g}×, "
+                f"confined to the first {steps} step(s)",
+                f"逐时间步：与1相差≤{per_step:.1e}；共享：标准差的最大/最小之比≥{shared:.3g}，"
+                f"只出现在前{steps}步",
+            ),
             core=True,
         ),
         Check(
-            "batch of 1: layer norm is unchanged, batch norm cuts the recurrence",
-            max(x["layer_batch_dependence"] for x in b1) < 1e-12
+            say(
+                "batch of 1: layer norm is unchanged, batch norm cuts the recurrence",
+                "批量大小为1：层归一化不受影响，批量归一化切断了循环",
+            ),
+            layer_dependence < 1e-12
             and max(x["layer_memory"] for x in b1) > 1e-6
-            and max(x["batch_memory"] for x in b1) == 0.0,
-            f"layer norm differs by ≤ {max(x['layer_batch_dependence'] for x in b1):.1e}; "
-            f"batch norm's ∂h_T/∂(h_0, x_1) = {max(x['batch_memory'] for x in b1):.1e}",
+            and batch_memory == 0.0,
+            say(
+                f"layer norm differs by ≤ {layer_dependence:.1e}; "
+                f"batch norm's ∂h_T/∂(h_0, x_1) = {batch_memory:.1e}",
+                f"层归一化相差≤{layer_dependence:.1e}；"
+                f"批量归一化的∂h_T/∂(h_0, x_1) = {batch_memory:.1e}",
+            ),
             core=True,
         ),
         Check(
-            "batch norm with γ = 0.1 keeps the gradient nearly constant (0.1 ≤ r ≤ 10)",
+            say(
+                "batch norm with γ = 0.1 keeps the gradient nearly constant (0.1 ≤ r ≤ 10)",
+                "γ = 0.1的批量归一化让梯度几乎保持不变（0.1 ≤ r ≤ 10）",
+            ),
             small is not None
             and small["min"] is not None
             and small["min"] >= 0.1
             and small["max"] <= 10,
-            "not run" if small is None else f"r = {small['min']:.2g}…{small['max']:.2g}",
+            not_run if small is None else f"r = {small['min']:.2g}…{small['max']:.2g}",
         ),
         Check(
-            "batch norm with γ ≥ 1 makes it vanish (r < 0.1), as in Fig. 1(a)",
+            say(
+                "batch norm with γ ≥ 1 makes it vanish (r < 0.1), as in Fig. 1(a)",
+                "γ ≥ 1的批量归一化让梯度消失（r < 0.1），如图1(a)所示",
+            ),
             bool(large) and all(r["max"] is not None and r["max"] < 0.1 for r in large),
-            ", ".join(f"γ={r['gamma']:g}: r = {r['median']:.2g}" for r in large) or "not run",
+            say(", ", "，").join(
+                f"γ={r['gamma']:g}{say(': ', '：')}r = {r['median']:.2g}" for r in large
+            )
+            or not_run,
         ),
     ]
     note = ""
     if large and not checks[-1].passed:
-        note = (
+        note = say(
             "Cooijmans et al.'s Fig. 1(a) did not reproduce: in our set-up a large γ makes the "
             "gradient grow back in time instead of vanishing. Batch norm divides W h by its own "
             "spread over the batch, so a step's Jacobian is no longer bounded by σ_max(W) as in "
             "the plain RNN, and here it amplifies for γ ≥ 0.5. Their set-up differs (sequential "
             "MNIST, input and recurrent terms normalised separately, inputs that dominate the "
-            "pre-activation) and we have not isolated which difference decides the outcome"
+            "pre-activation) and we have not isolated which difference decides the outcome",
+            "Cooijmans等人的图1(a)没有复现：在我们的设定下，γ大时梯度沿时间往回不是消失，而是"
+            "增长。批量归一化把W h除以它自己在批量上的标准差，所以一步的雅可比矩阵不再像普通RNN"
+            "那样以σ_max(W)为界，而在这里γ ≥ 0.5时它会放大梯度。他们的设定不同（序列MNIST，"
+            "输入项和循环项分别归一化，输入在预激活中占主导），我们还没有分离出是哪一处不同"
+            "决定了结果",
         )
-    scope = (
+    scope = say(
         "Not measured here: the loss in accuracy that Cooijmans et al. report for statistics "
-        "averaged over time; part 2 shows only why they would be wrong at the first steps"
+        "averaged over time; part 2 shows only why they would be wrong at the first steps",
+        "这里没有测量：Cooijmans等人报告的、统计量在时间上平均时准确率的下降；第2部分只说明了"
+        "为什么这样的统计量在最初几步是错的",
     )
-    return grade(checks, note=f"{note}. {scope}" if note else scope)
+    stop = say(". ", "。")
+    return grade(checks, note=f"{note}{stop}{scope}" if note else scope, lang=lang)
 
 
 # --------------------------------------------------------------------------- figures
@@ -498,6 +585,9 @@ FIGURES = (
         "axis: about 0.99 at σ = 0.1, 0.61 at σ = 1, falling towards 0 for larger σ.",
         caption="E[tanh′(x)] for x ~ N(0, σ²), after Cooijmans et al.'s Fig. 1(b); dotted: "
         "σ = 0.1 and σ = 1.",
+        alt_zh="tanh导数的期望随高斯输入的标准差σ（对数坐标）的变化：σ = 0.1时约为0.99，"
+        "σ = 1时为0.61，σ更大时趋向0。",
+        caption_zh="x ~ N(0, σ²)时的E[tanh′(x)]，仿Cooijmans等人的图1(b)；点线：σ = 0.1和σ = 1",
     ),
     FigureSpec(
         name="flow",
@@ -508,5 +598,29 @@ FIGURES = (
         "per-step statistics and growing from far below 1 with shared statistics.",
         caption="Left: how much gradient reaches each step at initialisation. Right: per-step "
         "against shared batch statistics in a recurrence.",
+        alt_zh="左图：普通RNN、几种增益的循环批量归一化和层归一化的对数梯度范数随时间步的变化；"
+        "增益小的停在0附近，增益大的上升。右图：归一化后的循环项在每一步的标准差：用逐时间步的"
+        "统计量时恒为1，用共享的统计量时从远低于1开始增长。",
+        caption_zh="左：初始化时有多少梯度到达每一步。右：循环中逐时间步的与共享的批量统计量",
     ),
 )
+
+#: The words of the figures in Chinese (`qa.viz.translate_figure`). " (" and ")" make the
+#: title's parentheses full-width; the formulas are keys of their own, so they keep theirs.
+FIGURE_WORDS_ZH = {
+    "spread σ of the pre-activation": "预激活的标准差σ",
+    "E[tanh′(x)], x ~ N(0, σ²)": "E[tanh′(x)]，x ~ N(0, σ²)",
+    "Why BN-RNNs start with γ = 0.1": "为什么BN-RNN从γ = 0.1开始",
+    "step t": "时间步t",
+    "log₁₀ ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖": "log₁₀ ‖∂L/∂h_t‖ / ‖∂L/∂h_T‖",
+    "Gradient flow at initialisation": "初始化时的梯度流",
+    "no normalisation": "无归一化",
+    "batch norm ": "批量归一化",
+    "layer norm ": "层归一化",
+    "spread of normalised W h_{t−1}": "归一化后W h_{t−1}的标准差",
+    "Batch statistics in a recurrence (seed 0)": "循环中的批量统计量（种子0）",
+    "per-step statistics": "逐时间步的统计量",
+    "statistics shared over time": "跨时间步共享的统计量",
+    " (": "（",
+    ")": "）",
+}

@@ -25,7 +25,15 @@ from qa.core.model import SequenceModel
 from qa.core.train import train
 from qa.experiments.base import cast, finite, thin
 
-__all__ = ["MODELS", "MODEL_LABELS", "RunSpec", "adding_test_set", "init_params", "train_adding"]
+__all__ = [
+    "MODELS",
+    "MODEL_LABELS",
+    "MODEL_LABELS_ZH",
+    "RunSpec",
+    "adding_test_set",
+    "init_params",
+    "train_adding",
+]
 
 _LAST = {"readout": "last", "loss": "mse"}
 
@@ -60,6 +68,17 @@ MODEL_LABELS = {
     "irnn": "IRNN (ReLU, W = I)",
     "lstm": "LSTM, forget bias 1",
     "lstm_fb0": "LSTM, forget bias 0",
+    "gru": "GRU",
+}
+
+#: The labels in Chinese (the same words as the answers' Chinese figures, `figure_words_zh`).
+MODEL_LABELS_ZH = {
+    "tanh": "tanh RNN，高斯W",
+    "tanh_orthogonal": "tanh RNN，正交W",
+    "relu": "ReLU RNN，高斯W",
+    "irnn": "IRNN（ReLU，W = I）",
+    "lstm": "LSTM，遗忘门偏置1",
+    "lstm_fb0": "LSTM，遗忘门偏置0",
     "gru": "GRU",
 }
 

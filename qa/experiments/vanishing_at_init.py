@@ -28,7 +28,7 @@ import numpy as np
 
 from qa.core import gru, lstm, output, rnn, tasks
 from qa.experiments.base import Check, Verdict, grade, map_units, spread
-from qa.experiments.training import MODEL_LABELS, MODELS, init_params
+from qa.experiments.training import MODEL_LABELS, MODEL_LABELS_ZH, MODELS, init_params
 from qa.numbers import Number
 from qa.viz import FigureSpec
 
@@ -50,6 +50,22 @@ PUBLISHED = (
 )
 PUBLISHED_SHORT = "error flow vanishes; W = I and forget bias 1 keep it (no numbers published)"
 QUESTIONS = ("6.9b", "6.7", "6.10")
+
+TITLE_ZH = "初始化时的梯度消失"
+CLAIM_ZH = (
+    "初始化时，到达100步中第1步的误差信号，对tanh RNN和高斯初始化的ReLU RNN来说小到几乎为零；"
+    "循环矩阵取单位矩阵（单位矩阵初始化，identity initialisation，IRNN）时它能保留下来"
+    "（Le等，2015）；遗忘门（forget gate）偏置为1的长短期记忆网络（LSTM）也能保留它，远好于"
+    "偏置为0时（Hochreiter和Schmidhuber，1997；Gers等，2000）。"
+)
+PUBLISHED_ZH = (
+    "经过q步的误差流按q个因子|f′·w|之积缩放，这些因子小于1时误差流就会“消失”（原文："
+    "“vanishes”；Hochreiter和Schmidhuber，读自全文）；在长程任务上训练ReLU RNN，单位矩阵"
+    "初始化是“关键”（原文：“key”；Le等，只读了摘要）；遗忘门偏置为1使LSTM与最好的变体一样强"
+    "（Jozefowicz等，2015，经Goodfellow等转引）。这些论文都没有发表这个比值，所以判据只看"
+    "数量级：消失指100步中损失好几个数量级，保留指比值约为1。"
+)
+PUBLISHED_SHORT_ZH = "误差流会消失；W = I和遗忘门偏置1能保住它（没有发表的数字）"
 
 ORDER = ("tanh", "tanh_orthogonal", "relu", "irnn", "lstm_fb0", "lstm", "gru")
 
@@ -159,32 +175,45 @@ def run(config: Config, *, progress: Any = None, jobs: int = 1) -> dict[str, Any
     }
 
 
-def _fmt(s: dict[str, Any]) -> str:
+def _fmt(s: dict[str, Any], lang: str = "en") -> str:
     if s["median"] is None:
-        return "n/a"
+        return "无" if lang == "zh" else "n/a"
     return f"{s['median']:.1e} [{s['min']:.1e}, {s['max']:.1e}]"
 
 
-def summary(record: dict[str, Any]) -> str:
-    """Our numbers in one line."""
-    parts = [f"{MODEL_LABELS[m]} {_fmt(record['ratios'][m])}" for m in record["models"]]
+def summary(record: dict[str, Any], lang: str = "en") -> str:
+    """Our numbers in one line, in `lang` ("en" or "zh")."""
     n = len({r["seed"] for r in record["runs"]})
+    if lang == "zh":
+        parts = [
+            f"{MODEL_LABELS_ZH[m]}：{_fmt(record['ratios'][m], lang)}" for m in record["models"]
+        ]
+        return (
+            f"T = {record['seq_len']}时的‖∂L/∂h_1‖/‖∂L/∂h_T‖，{n}个种子上的中位数"
+            "[最小值, 最大值]：" + "；".join(parts)
+        )
+    parts = [f"{MODEL_LABELS[m]} {_fmt(record['ratios'][m])}" for m in record["models"]]
     return (
         f"‖∂L/∂h_1‖/‖∂L/∂h_T‖ at T = {record['seq_len']}, median [min, max] over {n} seeds: "
         + "; ".join(parts)
     )
 
 
-def headline(record: dict[str, Any]) -> str:
+def headline(record: dict[str, Any], lang: str = "en") -> str:
     """Our result in a few words, for the report's table."""
     r = record["ratios"]
-    short = {"tanh": "tanh", "irnn": "IRNN", "lstm": "LSTM fb 1", "lstm_fb0": "fb 0"}
+    if lang == "zh":
+        short = {"tanh": "tanh", "irnn": "IRNN", "lstm": "LSTM遗忘门偏置1", "lstm_fb0": "偏置0"}
+        label_sep, sep, head = "：", "，", "‖∂L/∂h_1‖/‖∂L/∂h_T‖："
+    else:
+        short = {"tanh": "tanh", "irnn": "IRNN", "lstm": "LSTM fb 1", "lstm_fb0": "fb 0"}
+        label_sep, sep, head = " ", ", ", "‖∂L/∂h_1‖/‖∂L/∂h_T‖: "
     parts = [
-        f"{label} {r[m]['median']:.2g}"
+        f"{label}{label_sep}{r[m]['median']:.2g}"
         for m, label in short.items()
         if m in r and r[m]["median"] is not None
     ]
-    return "‖∂L/∂h_1‖/‖∂L/∂h_T‖: " + ", ".join(parts)
+    return head + sep.join(parts)
 
 
 def numbers(record: dict[str, Any]) -> dict[str, Number]:
@@ -197,8 +226,13 @@ def numbers(record: dict[str, Any]) -> dict[str, Number]:
     return out
 
 
-def verdict(record: dict[str, Any]) -> Verdict:
-    """Criteria from the error-flow analysis and the pilot's ranges."""
+def verdict(record: dict[str, Any], lang: str = "en") -> Verdict:
+    """Criteria from the error-flow analysis and the pilot's ranges.
+
+    `lang` ("en" or "zh") is the language of the criteria and the reason; the checks and the
+    status do not depend on it.
+    """
+    zh = lang == "zh"
     runs = record["runs"]
 
     def values(m: str) -> list[float]:
@@ -212,9 +246,11 @@ def verdict(record: dict[str, Any]) -> Verdict:
     if values("tanh"):
         checks.append(
             Check(
-                "tanh RNN (Gaussian W): r < 10⁻⁴ in every seed",
+                "tanh RNN（高斯W）：每个种子都有r < 10⁻⁴"
+                if zh
+                else "tanh RNN (Gaussian W): r < 10⁻⁴ in every seed",
                 max(values("tanh")) < 1e-4,
-                f"max {max(values('tanh')):.1e}",
+                f"最大值{max(values('tanh')):.1e}" if zh else f"max {max(values('tanh')):.1e}",
                 core=True,
             )
         )
@@ -222,7 +258,9 @@ def verdict(record: dict[str, Any]) -> Verdict:
         v = values("irnn")
         checks.append(
             Check(
-                "IRNN: 0.1 ≤ r ≤ 10 in every seed (neither vanishes nor explodes)",
+                "IRNN：每个种子都有0.1 ≤ r ≤ 10（既不消失也不爆炸）"
+                if zh
+                else "IRNN: 0.1 ≤ r ≤ 10 in every seed (neither vanishes nor explodes)",
                 min(v) >= 0.1 and max(v) <= 10,
                 f"{min(v):.2f}…{max(v):.2f}",
                 core=True,
@@ -231,32 +269,47 @@ def verdict(record: dict[str, Any]) -> Verdict:
     if values("irnn") and values("relu"):
         checks.append(
             Check(
-                "identity beats Gaussian init for ReLU by ≥ 10⁴ (medians)",
+                "对ReLU RNN，单位矩阵初始化比高斯初始化高出至少10⁴倍（中位数）"
+                if zh
+                else "identity beats Gaussian init for ReLU by ≥ 10⁴ (medians)",
                 med("irnn") >= 1e4 * med("relu"),
-                f"{med('irnn'):.1e} vs {med('relu'):.1e}",
+                f"单位矩阵{med('irnn'):.1e}，高斯{med('relu'):.1e}"
+                if zh
+                else f"{med('irnn'):.1e} vs {med('relu'):.1e}",
                 core=True,
             )
         )
     if values("lstm") and values("lstm_fb0"):
         checks.append(
             Check(
-                "LSTM forget bias 1 beats bias 0 by ≥ 10² (medians)",
+                "LSTM遗忘门偏置为1比偏置为0高出至少10²倍（中位数）"
+                if zh
+                else "LSTM forget bias 1 beats bias 0 by ≥ 10² (medians)",
                 med("lstm") >= 1e2 * med("lstm_fb0"),
-                f"{med('lstm'):.1e} vs {med('lstm_fb0'):.1e}",
+                f"偏置1为{med('lstm'):.1e}，偏置0为{med('lstm_fb0'):.1e}"
+                if zh
+                else f"{med('lstm'):.1e} vs {med('lstm_fb0'):.1e}",
                 core=True,
             )
         )
     if values("lstm"):
         checks.append(
             Check(
-                "LSTM forget bias 1 still loses most of the signal at h (r < 10⁻²)",
+                "遗忘门偏置为1的LSTM在h处仍丢掉大部分信号（r < 10⁻²）"
+                if zh
+                else "LSTM forget bias 1 still loses most of the signal at h (r < 10⁻²)",
                 max(values("lstm")) < 1e-2,
-                f"max {max(values('lstm')):.1e}",
+                f"最大值{max(values('lstm')):.1e}" if zh else f"max {max(values('lstm')):.1e}",
             )
         )
     if not checks:
-        return Verdict("not", "none of the models the criteria need was run")
-    return grade(checks)
+        return Verdict(
+            "not",
+            "判据所需的模型一个都没有运行"
+            if zh
+            else "none of the models the criteria need was run",
+        )
+    return grade(checks, lang=lang)
 
 
 def _figure(record: dict[str, Any]):
@@ -298,5 +351,20 @@ FIGURES = (
         "Gaussian ReLU RNN to {{ run.relu_ratio }} (medians over seeds).",
         caption="How much of the gradient at the last state reaches each earlier state, for "
         "freshly initialised models on the adding problem.",
+        alt_zh="七个模型的梯度范数（对数刻度）随时间步的变化。IRNN的线一直在0附近（它在第1步的"
+        "比值中位数为{{ run.irnn_ratio }}）；遗忘门偏置为1的LSTM降到{{ run.lstm_ratio }}；"
+        "tanh RNN降到{{ run.tanh_ratio }}，GRU降到{{ run.gru_ratio }}，偏置为0的LSTM降到"
+        "{{ run.lstm_fb0_ratio }}，高斯W的ReLU RNN降到{{ run.relu_ratio }}（均为各种子的中位数）。",
+        caption_zh="刚初始化的模型在加法问题上：最后一个状态处的梯度有多少到达每个更早的状态",
     ),
 )
+
+#: The English texts of the figure, in Chinese (`qa.viz.translate_figure`): the axes, the
+#: title (`f"Gradient reaching ... (T = {T}, median over seeds)"`, piece by piece) and the
+#: legend's model labels.
+FIGURE_WORDS_ZH = {
+    "step t": "时间步t",
+    "Gradient reaching each step at initialisation (T = ": "初始化时到达各时间步的梯度（T = ",
+    ", median over seeds)": "，各种子的中位数）",
+    **{MODEL_LABELS[m]: MODEL_LABELS_ZH[m] for m in ORDER},
+}

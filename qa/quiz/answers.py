@@ -27,6 +27,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from qa.i18n import tr
+
 __all__ = [
     "COMMANDS",
     "GRADES",
@@ -44,6 +46,8 @@ __all__ = [
 ]
 
 GRADES = {1: "again", 2: "hard", 3: "good", 4: "easy"}
+# The texts below are English; they are shown through `qa.i18n.tr` (their Chinese is in
+# `qa.i18n_zh`). The grade words are what a learner may type, in either language.
 COMMANDS = {
     "help": "show this help",
     "skip": "leave this card for later (nothing is recorded)",
@@ -107,7 +111,7 @@ def parse_number(text: str) -> float:
     """
     raw = _clean(text)
     if not raw:
-        raise AnswerError(f"type {NUMBER_FORMS}")
+        raise AnswerError(tr("type {forms}", forms=tr(NUMBER_FORMS)))
     squeezed = re.sub(rf"(?<=\d)[{_SPACES}](?=\d)", "", raw)
     try:
         if _GROUPED.match(squeezed):
@@ -119,28 +123,34 @@ def parse_number(text: str) -> float:
         elif match := _FRACTION.match(squeezed):
             denominator = float(match[2])
             if denominator == 0:
-                raise AnswerError("cannot divide by zero; type " + NUMBER_FORMS)
+                raise AnswerError(tr("cannot divide by zero; type {forms}", forms=tr(NUMBER_FORMS)))
             value = float(match[1]) / denominator
         elif match := _POWER.match(squeezed):
             base, exponent = float(match[1]), int(match[2])
             if base == 0 and exponent < 0:
-                raise AnswerError("cannot divide by zero; type " + NUMBER_FORMS)
+                raise AnswerError(tr("cannot divide by zero; type {forms}", forms=tr(NUMBER_FORMS)))
             value = base**exponent
         elif re.fullmatch(r"[+-]?\d+,\d+", squeezed):
             raise AnswerError(
-                "not a number: use a point for decimals (0.5); a comma only groups thousands "
-                "(19,200)"
+                tr(
+                    "not a number: use a point for decimals (0.5); a comma only groups "
+                    "thousands (19,200)"
+                )
             )
         elif squeezed.endswith("%"):
-            raise AnswerError(f"type the number without '%'; accepted: {NUMBER_FORMS}")
+            raise AnswerError(
+                tr("type the number without '%'; accepted: {forms}", forms=tr(NUMBER_FORMS))
+            )
         else:
-            raise AnswerError(f"not a number; type {NUMBER_FORMS}")
+            raise AnswerError(tr("not a number; type {forms}", forms=tr(NUMBER_FORMS)))
     except (OverflowError, ValueError) as exc:  # 10.0**huge; int() of > 4300 digits
         if isinstance(exc, AnswerError):
             raise
-        raise AnswerError(f"that number is too large; type {NUMBER_FORMS}") from None
+        raise AnswerError(
+            tr("that number is too large; type {forms}", forms=tr(NUMBER_FORMS))
+        ) from None
     if not math.isfinite(value):
-        raise AnswerError(f"that number is too large; type {NUMBER_FORMS}")
+        raise AnswerError(tr("that number is too large; type {forms}", forms=tr(NUMBER_FORMS)))
     return value
 
 
@@ -157,7 +167,7 @@ def is_close(given: float, expected: float, rtol: float, atol: float) -> bool:
 def choice_forms(n_options: int) -> str:
     """How a choice among `n_options` can be typed, e.g. `a letter a–d, a number 1–4`."""
     last = chr(ord("a") + n_options - 1)
-    return f"a letter a–{last}, a number 1–{n_options}, or the option's text"
+    return tr("a letter a–{last}, a number 1–{n}, or the option's text", last=last, n=n_options)
 
 
 def parse_choice(text: str, n_options: int, options: Sequence[str] = ()) -> int:
@@ -177,7 +187,7 @@ def parse_choice(text: str, n_options: int, options: Sequence[str] = ()) -> int:
     for index, option in enumerate(options):
         if wanted and wanted == " ".join(_clean(option).split()):
             return index
-    raise AnswerError(f"choose one option: type {choice_forms(n_options)}")
+    raise AnswerError(tr("choose one option: type {forms}", forms=choice_forms(n_options)))
 
 
 def parse_truefalse(text: str) -> bool:
@@ -191,7 +201,7 @@ def parse_truefalse(text: str) -> bool:
         return True
     if raw in _FALSE:
         return False
-    raise AnswerError(f"type {TRUEFALSE_FORMS}")
+    raise AnswerError(tr("type {forms}", forms=tr(TRUEFALSE_FORMS)))
 
 
 def parse_grade(text: str) -> int:
@@ -204,4 +214,4 @@ def parse_grade(text: str) -> int:
     for number, word in GRADES.items():
         if raw in {str(number), word, word[0]}:
             return number
-    raise AnswerError(f"grade yourself: {GRADE_FORMS}")
+    raise AnswerError(tr("grade yourself: {forms}", forms=tr(GRADE_FORMS)))

@@ -41,6 +41,7 @@ from types import ModuleType
 from typing import Any
 
 from qa import questions as registry
+from qa.i18n import SUFFIX, localize
 from qa.questions import Question
 from qa.quiz.cardtypes import CARD_TYPES as KINDS
 from qa.quiz.variants import SolverError, Variant, check_variant, fill_placeholders, format_value
@@ -104,6 +105,7 @@ class Card:
         solver: Name of the solver function in the answer module (numeric).
         rtol: Relative tolerance accepted for a numeric answer.
         atol: Absolute tolerance accepted for a numeric answer.
+        lang: The language of the card's text (`load_bank(lang=...)`).
     """
 
     id: str
@@ -117,6 +119,7 @@ class Card:
     solver: str | None = None
     rtol: float = 0.0
     atol: float = 0.0
+    lang: str = "en"
 
     @property
     def fsrs_id(self) -> int:
@@ -125,8 +128,11 @@ class Card:
 
     @property
     def link(self) -> str:
-        """Where to read up on the card: the page source and the section's anchor."""
-        return f"docs/{self.question.page}#{self.section}"
+        """Where to read up on the card: the page source (in the card's language) and anchor."""
+        page = self.question.page
+        if self.lang != "en":
+            page = page.removesuffix(".md") + f".{self.lang}.md"
+        return f"docs/{page}#{self.section}"
 
     @property
     def correct_option(self) -> int:
@@ -267,12 +273,19 @@ def default_directory(package: str = "qa.answers") -> tuple[Path, bool]:
     return registry.package_directory(package), True
 
 
-def load_bank(directory: Path | None = None, questions: Iterable[Question] | None = None) -> Bank:
+def load_bank(
+    directory: Path | None = None,
+    questions: Iterable[Question] | None = None,
+    lang: str = "en",
+) -> Bank:
     """Load and validate the cards of every question.
 
     Args:
         directory: Directory holding `<slug>.toml` files; default: see `default_directory`.
         questions: The questions whose files are read, in order (default: the registry).
+        lang: The language of the cards' text (`qa.i18n.localize`): a card's `prompt_zh`,
+            `answer_zh`, ... in Chinese; a field without its Chinese twin stays English. The
+            ids, and with them a learner's progress, are the same in both languages.
 
     Returns:
         The bank; malformed cards are left out and described in `Bank.problems`.
@@ -300,7 +313,7 @@ def load_bank(directory: Path | None = None, questions: Iterable[Question] | Non
             problems.append(f"{path.name}: 'cards' must be an array of tables ([[cards]])")
             continue
         for number, raw in enumerate(raw_cards, start=1):
-            card, errors = _parse_card(raw, question)
+            card, errors = _parse_card(raw, question, lang)
             where = f"{path.name} card {number}" + (f" ({card.id})" if card else "")
             if errors:
                 problems.extend(f"{where}: {error}" for error in errors)
@@ -314,11 +327,20 @@ def load_bank(directory: Path | None = None, questions: Iterable[Question] | Non
     return Bank(tuple(cards), tuple(problems), directory, packaged)
 
 
-def _parse_card(raw: Any, question: Question) -> tuple[Card | None, list[str]]:
-    """Validate one `[[cards]]` table; return the card, or None and the reasons."""
+def _parse_card(raw: Any, question: Question, lang: str = "en") -> tuple[Card | None, list[str]]:
+    """Validate one `[[cards]]` table; return the card in `lang`, or None and the reasons."""
     if not isinstance(raw, Mapping):
         return None, ["a card must be a table"]
     errors: list[str] = []
+    twins = [k for k in raw if k.endswith(SUFFIX)]
+    for option in raw.get("options", []) if isinstance(raw.get("options"), list) else []:
+        if isinstance(option, Mapping):
+            twins += [f"options.{k}" for k in option if k.endswith(SUFFIX)]
+    known = {"prompt", "explanation", "answer", "options.text", "options.feedback"}
+    errors += [
+        f"{k!r} is the twin of no text field" for k in twins if k[: -len(SUFFIX)] not in known
+    ]
+    raw = localize(raw, lang)
 
     def text(key: str) -> str:
         value = raw.get(key)
@@ -351,7 +373,7 @@ def _parse_card(raw: Any, question: Question) -> tuple[Card | None, list[str]]:
             Card(card_id, question, kind, prompt, explanation, section) if card_id else None,
             errors,
         )
-    return Card(card_id, question, kind, prompt, explanation, section, **fields), []
+    return Card(card_id, question, kind, prompt, explanation, section, **fields, lang=lang), []
 
 
 def slugify(heading: str) -> str:

@@ -8,6 +8,10 @@
 - `ask`, `verdict` — how `dl500 quiz` asks it in the terminal and says whether it was right;
 - `page`, `anki` — how the site's "Check yourself" section and the Anki export show it.
 
+The words a card type adds (prompts, verdicts, labels) are English here and go through
+`qa.i18n.tr`: the quiz and the export speak the command line's language, and `page` takes the
+language of the site page it is written for.
+
 A new kind of card is one more entry here; the bank, the session, the site and the export look
 it up instead of testing `card.type` themselves.
 
@@ -24,6 +28,8 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from qa.i18n import tr
 
 __all__ = ["CARD_TYPES", "Answer", "Asker", "CardType"]
 
@@ -75,7 +81,7 @@ class CardType:
     parse: Callable[[Mapping[str, Any], list[str], Callable[[str], str]], dict[str, Any]]
     ask: Callable[[Asker, Any, Any], Answer]
     verdict: Callable[[Asker, Any, Answer, Any], None]
-    page: Callable[[Any, Any], tuple[str, str]]
+    page: Callable[..., tuple[str, str]]  # (card, bank, lang="en")
     anki: Callable[[Any, Any], tuple[str, str, str]]
     drawn: bool = False
 
@@ -92,6 +98,24 @@ def _html(markdown: str) -> str:
     return markdown_to_html(markdown)
 
 
+def _tolerance(card: Any, lang: str | None = None) -> str:
+    """The accepted error of a numeric card in words (`Card.tolerance_text`, in `lang`).
+
+    Examples:
+        >>> from types import SimpleNamespace as Card
+        >>> _tolerance(Card(rtol=0.01, atol=0.5)), _tolerance(Card(rtol=0.0, atol=0.5), "zh")
+        ('within 1% or ±0.5', '±0.5')
+        >>> _tolerance(Card(rtol=0.01, atol=0.5), "zh")
+        '1%以内或±0.5'
+    """
+    percent, atol = f"{card.rtol * 100:g}", f"{card.atol:g}"
+    if card.rtol > 0 and card.atol > 0:
+        return tr("within {percent}% or ±{atol}", lang, percent=percent, atol=atol)
+    if card.rtol > 0:
+        return tr("within {percent}%", lang, percent=percent)
+    return f"±{atol}" if card.atol > 0 else ""
+
+
 # --------------------------------------------------------------------------- recall
 
 
@@ -103,17 +127,19 @@ def _recall_ask(out: Asker, card: Any, variant: Any) -> Answer:
     from qa.quiz import answers as parse
 
     attempt, _ = out.read(
-        "your answer (optional; Enter shows the model answer) > ", str, "any text, or nothing"
+        tr("your answer (optional; Enter shows the model answer) > "),
+        str,
+        tr("any text, or nothing"),
     )
-    out.say(out.style.paint("accent", "Model answer:"))
+    out.say(out.style.paint("accent", tr("Model answer:")))
     out.say(_text(str(card.answer), out.width, indent="  "))
-    out.say(out.style.paint("accent", "Why:"))
+    out.say(out.style.paint("accent", tr("Why:")))
     out.say(_text(card.explanation, out.width, indent="  "))
-    out.say(out.style.paint("dim", f"Read: {card.link}"))
+    out.say(out.style.paint("dim", tr("Read: {link}", link=card.link)))
     _, grade = out.read(
-        "how well did you recall it? 1 again, 2 hard, 3 good, 4 easy > ",
+        tr("how well did you recall it? 1 again, 2 hard, 3 good, 4 easy > "),
         parse.parse_grade,
-        parse.GRADE_FORMS,
+        tr(parse.GRADE_FORMS),
     )
     return Answer(grade > 1, grade, attempt, {"answer": card.answer}, explained=True)
 
@@ -121,13 +147,13 @@ def _recall_ask(out: Asker, card: Any, variant: Any) -> Answer:
 def _recall_verdict(out: Asker, card: Any, answer: Answer, variant: Any) -> None:
     style = out.style
     out.say(
-        style.right("Recalled.")
+        style.right(tr("Recalled."))
         if answer.correct
-        else style.wrong("Not recalled; it will come back soon.")
+        else style.wrong(tr("Not recalled; it will come back soon."))
     )
 
 
-def _recall_page(card: Any, bank: Any) -> tuple[str, str]:
+def _recall_page(card: Any, bank: Any, lang: str = "en") -> tuple[str, str]:
     return card.prompt, f"{card.answer}\n\n{card.explanation}"
 
 
@@ -184,7 +210,7 @@ def _choice_ask(out: Asker, card: Any, variant: Any) -> Answer:
             out.say(f"     {line}" if line else "")
     n = len(card.options)
     given, chosen = out.read(
-        f"answer (a{out.style.dash}{LETTERS[n - 1]}) > ",
+        tr("answer (a{dash}{last}) > ", dash=out.style.dash, last=LETTERS[n - 1]),
         lambda typed: parse.parse_choice(typed, n, [o.text for o in card.options]),
         parse.choice_forms(n),
     )
@@ -199,15 +225,15 @@ def _choice_verdict(out: Asker, card: Any, answer: Answer, variant: Any) -> None
         out.say(out.style.right())
         return
     chosen = int(answer.value or 0)
-    out.say(out.style.wrong(f"Wrong. The answer is {LETTERS[right]})"))
+    out.say(out.style.wrong(tr("Wrong. The answer is {letter})", letter=LETTERS[right])))
     out.say(_text(card.options[right].text, out.width, indent="  "))
     feedback = card.options[chosen].feedback
     if feedback:
-        out.say(out.style.paint("accent", f"About {LETTERS[chosen]}):"))
+        out.say(out.style.paint("accent", tr("About {letter}):", letter=LETTERS[chosen])))
         out.say(_text(feedback, out.width, indent="  "))
 
 
-def _choice_page(card: Any, bank: Any) -> tuple[str, str]:
+def _choice_page(card: Any, bank: Any, lang: str = "en") -> tuple[str, str]:
     listed = "\n".join(f"- ({LETTERS[i]}) {o.text}" for i, o in enumerate(card.options))
     right = card.correct_option
     answer = f"**({LETTERS[right]})** {card.options[right].text}\n\n{card.explanation}"
@@ -217,7 +243,7 @@ def _choice_page(card: Any, bank: Any) -> tuple[str, str]:
         if i != right and o.feedback
     ]
     if why_not:
-        answer += "\n\nWhy not the others:\n\n" + "\n".join(why_not)
+        answer += f"\n\n{tr('Why not the others:', lang)}\n\n" + "\n".join(why_not)
     return f"{card.prompt}\n\n{listed}", answer
 
 
@@ -244,28 +270,32 @@ def _truefalse_parse(raw: Mapping[str, Any], errors: list[str], text: Callable[[
 def _truefalse_ask(out: Asker, card: Any, variant: Any) -> Answer:
     from qa.quiz import answers as parse
 
-    given, truth = out.read("true or false > ", parse.parse_truefalse, parse.TRUEFALSE_FORMS)
+    given, truth = out.read(
+        tr("true or false > "), parse.parse_truefalse, tr(parse.TRUEFALSE_FORMS)
+    )
     return Answer(truth == card.answer, None, given, {"value": card.answer}, value=truth)
 
 
 def _truefalse_verdict(out: Asker, card: Any, answer: Answer, variant: Any) -> None:
-    truth = "true" if card.answer else "false"
     style = out.style
-    out.say(
-        style.right(f"Correct: it is {truth}.")
-        if answer.correct
-        else style.wrong(f"Wrong: it is {truth}.")
-    )
+    if answer.correct:
+        out.say(
+            style.right(tr("Correct: it is true.") if card.answer else tr("Correct: it is false."))
+        )
+    else:
+        out.say(style.wrong(tr("Wrong: it is true.") if card.answer else tr("Wrong: it is false.")))
 
 
-def _truefalse_page(card: Any, bank: Any) -> tuple[str, str]:
-    verdict = "True." if card.answer else "False."
-    return f"True or false? {card.prompt}", f"**{verdict}** {card.explanation}"
+def _truefalse_page(card: Any, bank: Any, lang: str = "en") -> tuple[str, str]:
+    verdict = tr("True.", lang) if card.answer else tr("False.", lang)
+    prompt = tr("True or false? {prompt}", lang, prompt=card.prompt)
+    return prompt, f"**{verdict}** {card.explanation}"
 
 
 def _truefalse_anki(card: Any, bank: Any) -> tuple[str, str, str]:
-    front = "<i>True or false?</i> " + _html(card.prompt)
-    return front, f"<b>{'True' if card.answer else 'False'}.</b>", card.explanation
+    front = f"<i>{tr('True or false?')}</i> " + _html(card.prompt)
+    verdict = tr("True.") if card.answer else tr("False.")
+    return front, f"<b>{verdict}</b>", card.explanation
 
 
 # --------------------------------------------------------------------------- numeric
@@ -301,7 +331,9 @@ def _numeric_ask(out: Asker, card: Any, variant: Any) -> Answer:
     from qa.quiz import answers as parse
 
     given, number = out.read(
-        f"answer ({card.tolerance_text()}) > ", parse.parse_number, parse.NUMBER_FORMS
+        tr("answer ({tolerance}) > ", tolerance=_tolerance(card)),
+        parse.parse_number,
+        tr(parse.NUMBER_FORMS),
     )
     correct = parse.is_close(number, variant.answer, card.rtol, card.atol)
     expected = {"value": variant.answer, "rtol": card.rtol, "atol": card.atol}
@@ -313,24 +345,28 @@ def _numeric_verdict(out: Asker, card: Any, answer: Answer, variant: Any) -> Non
 
     value = format_value(variant.answer)
     if answer.correct:
-        out.say(out.style.right(f"Correct: {value}."))
+        out.say(out.style.right(tr("Correct: {value}.", value=value)))
         return
     out.say(
         out.style.wrong(
-            f"Wrong: the answer is {value}; you typed {format_value(answer.value)} "
-            f"(accepted {card.tolerance_text()})."
+            tr(
+                "Wrong: the answer is {value}; you typed {given} (accepted {tolerance}).",
+                value=value,
+                given=format_value(answer.value),
+                tolerance=_tolerance(card),
+            )
         )
     )
 
 
-def _numeric_page(card: Any, bank: Any) -> tuple[str, str]:
+def _numeric_page(card: Any, bank: Any, lang: str = "en") -> tuple[str, str]:
     """One variant, drawn with `default_rng(0)` by the solver in the answer module."""
     from qa.quiz.bank import format_value
 
     variant = bank.draw(card, seed=0)
-    tolerance = card.tolerance_text()
-    within = f" (accepted: {tolerance})" if tolerance else ""
-    note = "*`dl500 quiz` draws new numbers each time.*"
+    tolerance = _tolerance(card, lang)
+    within = tr(" (accepted: {tolerance})", lang, tolerance=tolerance) if tolerance else ""
+    note = tr("*`dl500 quiz` draws new numbers each time.*", lang)
     answer = f"**{format_value(variant.answer)}**{within}\n\n{variant.explanation}\n\n{note}"
     return variant.prompt, answer
 
@@ -340,9 +376,11 @@ def _numeric_anki(card: Any, bank: Any) -> tuple[str, str, str]:
     from qa.quiz.export import ANKI_SEED
 
     variant = bank.draw(card, fsrs_card_id(card.id) ^ ANKI_SEED)
-    back = (
-        f"<b>{format_value(variant.answer)}</b> (accepted {card.tolerance_text()}; "
-        "in <code>dl500 quiz</code> the numbers change at every review)"
+    back = tr(
+        "<b>{value}</b> (accepted {tolerance}; "
+        "in <code>dl500 quiz</code> the numbers change at every review)",
+        value=format_value(variant.answer),
+        tolerance=_tolerance(card),
     )
     return _html(variant.prompt), back, variant.explanation
 

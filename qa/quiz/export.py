@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from qa import __version__
+from qa.i18n import tr
 from qa.quiz.bank import Bank, Card, SolverError
 from qa.quiz.cardtypes import CARD_TYPES
 from qa.quiz.store import Store
@@ -122,7 +123,7 @@ def anki_text(bank: Bank, cards: list[Card]) -> tuple[str, list[str]]:
         try:
             front, back = _note(card, bank)
         except SolverError as exc:
-            warnings.append(f"left out {card.id}: {exc}")
+            warnings.append(tr("left out {card}: {error}", card=card.id, error=exc))
             continue
         tags = f"dl500 dl500::{card.question.id} dl500::{card.type}"
         lines.append("\t".join([f"dl500-{card.id}", front, back, tags]))
@@ -138,7 +139,7 @@ def write_text(path: str, text: str) -> str:
     if path == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
-        return "standard output"
+        return tr("standard output")
     target = Path(path).expanduser()
     directory = target.parent if str(target.parent) else Path(".")
     try:

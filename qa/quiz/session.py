@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from qa.i18n import tr
 from qa.questions import Question
 from qa.quiz import answers as parse
 from qa.quiz.bank import Bank, Card, SolverError, Variant
@@ -99,7 +100,7 @@ def variant_seed(session_seed: int, card_id: str, occurrence: int) -> int:
 
 
 def describe_delay(delta: timedelta) -> str:
-    """A delay in words.
+    """A delay in words (in the language of the messages).
 
     Examples:
         >>> describe_delay(timedelta(minutes=10)), describe_delay(timedelta(days=3, hours=2))
@@ -109,13 +110,15 @@ def describe_delay(delta: timedelta) -> str:
     """
     seconds = delta.total_seconds()
     if seconds < 60:
-        return "now"
+        return tr("now")
     if seconds < 3600:
-        return f"in {round(seconds / 60)} min"
+        return tr("in {n} min", n=round(seconds / 60))
     if seconds < 86400 * 1.5:
-        return f"in {round(seconds / 3600)} h"
+        return tr("in {n} h", n=round(seconds / 3600))
     days = round(seconds / 86400)
-    return f"in {days} days" if days < 60 else f"in {days / 30.4:.0f} months"
+    if days < 60:
+        return tr("in {n} days", n=days)
+    return tr("in {n} months", n=f"{days / 30.4:.0f}")
 
 
 class Session:
@@ -176,7 +179,7 @@ class Session:
                 try:
                     result = self._present(item, shown, shown + len(queue))
                 except _Skip:
-                    self.term.say(self.style.paint("dim", "Skipped; nothing recorded."))
+                    self.term.say(self.style.paint("dim", tr("Skipped; nothing recorded.")))
                     continue
                 except _Undo:
                     shown -= 1
@@ -258,17 +261,16 @@ class Session:
             try:
                 variant = self.bank.draw(card, seed)
             except SolverError as exc:
-                print(
-                    f"dl500: warning: skipping a card that cannot be drawn: {exc}", file=sys.stderr
-                )
+                warning = tr("skipping a card that cannot be drawn: {error}", error=exc)
+                print(f"dl500: {tr('warning')}: {warning}", file=sys.stderr)
                 return None
         self.shows[card.id] += 1
         say, style = self.term.say, self.style
-        tags = [card.question.id, kind.label]
+        tags = [card.question.id, tr(kind.label)]
         if item.new:
-            tags.append("new")
+            tags.append(tr("new"))
         if item.again:
-            tags.append("once more")
+            tags.append(tr("once more"))
         say()
         say(
             style.paint("bold", f"[{number}/{total}] ")
@@ -313,15 +315,15 @@ class Session:
             except parse.AnswerError as exc:
                 self.term.say(
                     self.style.paint("bad", f"  {exc}")
-                    + self.style.paint("dim", ". :help lists commands.")
+                    + self.style.paint("dim", tr(". :help lists commands."))
                 )
 
     def _help(self, forms: str) -> None:
         say = self.term.say
-        say(f"  Answer with {forms}.")
+        say("  " + tr("Answer with {forms}.", forms=forms))
         for name, meaning in parse.COMMANDS.items():
-            say(f"  :{name:<5} {meaning}")
-        say("  Ctrl-D ends the session; Ctrl-C stops it (progress is kept either way).")
+            say(f"  :{name:<5} {tr(meaning)}")
+        say("  " + tr("Ctrl-D ends the session; Ctrl-C stops it (progress is kept either way)."))
 
     def _finish(
         self, card: Card, answer: Answer, variant: Variant | None, seed: int | None, started: float
@@ -340,13 +342,16 @@ class Session:
         CARD_TYPES[card.type].verdict(self, card, answer, variant)
         if not answer.explained:
             text = variant.explanation if variant else card.explanation
-            self.say(style.paint("accent", "Why:"))
+            self.say(style.paint("accent", tr("Why:")))
             self.say(markdown_to_text(text, self.term.width, indent="  "))
-            self.say(style.paint("dim", f"Read: {card.link}"))
+            self.say(style.paint("dim", tr("Read: {link}", link=card.link)))
         if result.next_due is not None:
             delay = describe_delay(result.next_due - self.clock())
-            again = " (again this session)" if self._ask_again(result) else ""
-            self.say(style.paint("dim", f"Next review: {delay}{again}"))
+            if self._ask_again(result):
+                line = tr("Next review: {delay} (again this session)", delay=delay)
+            else:
+                line = tr("Next review: {delay}", delay=delay)
+            self.say(style.paint("dim", line))
 
     def _variant_seed(self, card: Card) -> int:
         if self.options.seed is None:
@@ -360,14 +365,21 @@ class Session:
         queue.appendleft(current)
         review = self.store.undo_last()
         if review is None:
-            self.term.say("Nothing to undo.")
+            self.term.say(tr("Nothing to undo."))
             return
-        verdict = "right" if review["correct"] else "wrong"
+        verdict = tr("right") if review["correct"] else tr("wrong")
         if review["mode"] == "exam":
-            after = "an exam answer, so no schedule to restore"
+            after = tr("an exam answer, so no schedule to restore")
         else:
-            after = "its schedule is restored"
-        self.term.say(f"Took back your answer to {review['card_id']} ({verdict}); {after}.")
+            after = tr("its schedule is restored")
+        self.term.say(
+            tr(
+                "Took back your answer to {card} ({verdict}); {after}.",
+                card=review["card_id"],
+                verdict=verdict,
+                after=after,
+            )
+        )
         for index in range(len(self.results) - 1, -1, -1):
             if self.results[index].review_id == review["id"]:
                 card = self.results.pop(index).card
@@ -384,24 +396,40 @@ class Session:
 
     def _header(self, queue: deque[_Item]) -> None:
         if self.bank.problems:
-            print(
-                f"dl500: warning: {len(self.bank.problems)} card problem(s) in the bank; "
-                f"those cards are left out (first: {self.bank.problems[0]})",
-                file=sys.stderr,
+            warning = tr(
+                "{n} card problem(s) in the bank; those cards are left out (first: {first})",
+                n=len(self.bank.problems),
+                first=self.bank.problems[0],
             )
+            print(f"dl500: {tr('warning')}: {warning}", file=sys.stderr)
         count = len(queue)
-        cards = f"{count} card{'s' if count != 1 else ''}"
         if self.options.exam:
-            title = f"exam of {cards}; your schedule is not changed"
+            if count == 1:
+                title = tr("exam of {n} card; your schedule is not changed", n=count)
+            else:
+                title = tr("exam of {n} cards; your schedule is not changed", n=count)
         else:
             new = sum(item.new for item in queue)
-            title = f"{cards}: {count - new} to review, {new} new"
-        self.term.say(self.style.paint("bold", f"dl500 quiz {self.style.dash} {title}."))
+            if count == 1:
+                title = tr(
+                    "{n} card: {review} to review, {new} new", n=count, review=count - new, new=new
+                )
+            else:
+                title = tr(
+                    "{n} cards: {review} to review, {new} new", n=count, review=count - new, new=new
+                )
+        self.term.say(
+            self.style.paint(
+                "bold", tr("dl500 quiz {dash} {title}.", dash=self.style.dash, title=title)
+            )
+        )
         self.term.say(
             self.style.paint(
                 "dim",
-                "Every answer is saved at once. :help lists commands; Ctrl-D ends the session, "
-                "Ctrl-C stops it.",
+                tr(
+                    "Every answer is saved at once. :help lists commands; Ctrl-D ends the "
+                    "session, Ctrl-C stops it."
+                ),
             )
         )
 
@@ -411,13 +439,14 @@ class Session:
         upcoming = sorted((states[card.id].due, card.id) for card in selected if card.id in states)
         next_due = None
         if not selected:
-            self.term.say("No cards to ask: the selected questions have no cards yet.")
+            self.term.say(tr("No cards to ask: the selected questions have no cards yet."))
         else:
-            message = "Nothing is due."
+            message = tr("Nothing is due.")
             if upcoming:
                 next_due = datetime.fromtimestamp(upcoming[0][0], UTC)
-                message += f" The next card is due {describe_delay(next_due - self.clock())}."
-            self.term.say(message + " To practise anyway: dl500 quiz --exam")
+                delay = describe_delay(next_due - self.clock())
+                message += tr(" The next card is due {delay}.", delay=delay)
+            self.term.say(message + tr(" To practise anyway: dl500 quiz --exam"))
         if self.options.json:
             self._emit("done", next_due=next_due)
 
@@ -426,28 +455,37 @@ class Session:
         right = sum(result.correct for result in self.results)
         say, style = self.term.say, self.style
         if answered == 0:
-            say("No answers this session.")
+            say(tr("No answers this session."))
         else:
             share = f"{100 * right / answered:.0f}%"
-            say(
-                style.paint(
-                    "bold",
-                    f"{answered} answer{'s' if answered != 1 else ''}, {right} right ({share}); "
-                    "all saved.",
+            if answered == 1:
+                line = tr(
+                    "{n} answer, {right} right ({share}); all saved.",
+                    n=answered,
+                    right=right,
+                    share=share,
                 )
-            )
+            else:
+                line = tr(
+                    "{n} answers, {right} right ({share}); all saved.",
+                    n=answered,
+                    right=right,
+                    share=share,
+                )
+            say(style.paint("bold", line))
         if ended == "interrupted":
-            say("Interrupted.")
+            say(tr("Interrupted."))
         if self.options.exam:
-            say("Exam mode: your schedule was not changed.")
+            say(tr("Exam mode: your schedule was not changed."))
         elif answered:
             now = self.clock()
             ids = {card.id for card in self.bank.select(self.options.questions, self.options.tags)}
             due, unseen = self.store.due_counts(ids, now.timestamp())
             soon, _ = self.store.due_counts(ids, (now + LEARN_AHEAD).timestamp())
-            later = f"; {soon - due} more within 20 minutes" if soon > due else ""
-            say(f"Due now: {due} to review, {min(unseen, self.options.new)} new{later}.")
-            say("'dl500 stats' shows your progress; 'dl500 undo' takes back the last answer.")
+            later = tr("; {n} more within 20 minutes", n=soon - due) if soon > due else ""
+            new = min(unseen, self.options.new)
+            say(tr("Due now: {due} to review, {new} new{later}.", due=due, new=new, later=later))
+            say(tr("'dl500 stats' shows your progress; 'dl500 undo' takes back the last answer."))
         if self.options.json:
             self._emit(ended)
 

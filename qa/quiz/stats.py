@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from qa import questions as registry
+from qa.i18n import tr
 from qa.quiz import schedule
 from qa.quiz.bank import Bank
 from qa.quiz.store import Store
@@ -142,54 +143,90 @@ def _percent(value: float | None) -> str:
 
 
 def render(stats: dict[str, Any], style: Style) -> str:
-    """The stats as text for the terminal."""
+    """The stats as text for the terminal (in the language of the messages)."""
     r, c = stats["reviews"], stats["cards"]
-    lines = [style.paint("bold", "Reviews")]
-    lines.append(
-        f"  today {r['today']}, last 7 days {r['last_7_days']}, in all {r['total']}"
-        + (
-            f"; exam answers {r['exam_answers']} ({r['exam_correct']} right)"
-            if r["exam_answers"]
-            else ""
-        )
+    lines = [style.paint("bold", tr("Reviews"))]
+    line = tr(
+        "today {today}, last 7 days {week}, in all {total}",
+        today=r["today"],
+        week=r["last_7_days"],
+        total=r["total"],
     )
-    lines.append(f"  right in the last 30 days: {_percent(stats['accuracy_30_days'])}")
+    if r["exam_answers"]:
+        line += tr(
+            "; exam answers {n} ({right} right)", n=r["exam_answers"], right=r["exam_correct"]
+        )
+    lines.append("  " + line)
+    accuracy = _percent(stats["accuracy_30_days"])
+    lines.append("  " + tr("right in the last 30 days: {percent}", percent=accuracy))
     if stats["true_retention_30_days"] is None:
-        lines.append("  true retention: not yet measurable (no card has come back for review)")
+        lines.append(
+            "  " + tr("true retention: not yet measurable (no card has come back for review)")
+        )
     else:
         lines.append(
-            f"  true retention (30 days, {stats['true_retention_reviews']} reviews): "
-            f"{_percent(stats['true_retention_30_days'])}; desired "
-            f"{_percent(stats['desired_retention'])}"
+            "  "
+            + tr(
+                "true retention (30 days, {n} reviews): {percent}; desired {desired}",
+                n=stats["true_retention_reviews"],
+                percent=_percent(stats["true_retention_30_days"]),
+                desired=_percent(stats["desired_retention"]),
+            )
         )
-    lines.append(style.paint("bold", "Cards"))
+    lines.append(style.paint("bold", tr("Cards")))
     lines.append(
-        f"  {c['total']} in all: {c['new']} new, {c['learning']} learning, {c['review']} in review"
+        "  "
+        + tr(
+            "{total} in all: {new} new, {learning} learning, {review} in review",
+            total=c["total"],
+            new=c["new"],
+            learning=c["learning"],
+            review=c["review"],
+        )
     )
-    lines.append(style.paint("bold", "Due"))
-    days = ", ".join(f"{d['date'][5:]} {d['due']}" for d in stats["forecast"])
-    lines.append(f"  now {stats['due_now']}; next days: {days}")
+    lines.append(style.paint("bold", tr("Due")))
+    days = tr(", ").join(
+        tr("{date} {n}", date=d["date"][5:], n=d["due"]) for d in stats["forecast"]
+    )
+    lines.append("  " + tr("now {n}; next days: {days}", n=stats["due_now"], days=days))
     if stats["weakest_questions"]:
         lines.append(
-            style.paint("bold", "Weakest questions first")
+            style.paint("bold", tr("Weakest questions first"))
             + style.paint(
                 "dim",
-                " (recall: FSRS probability of recalling now; stability: days until it "
-                "drops to 90%)",
+                tr(
+                    " (recall: FSRS probability of recalling now; stability: days until it "
+                    "drops to 90%)"
+                ),
             )
         )
         for q in stats["weakest_questions"]:
             lines.append(
-                f"  {q['id']:<5} recall {_percent(q['recall']):>4}, stability "
-                f"{q['stability_days']:5.1f} d, {q['seen']}/{q['cards']} cards seen, "
-                f"lapses {q['lapses']}  {q['page']}"
+                "  "
+                + tr(
+                    "{id} recall {recall}, stability {stability} d, {seen}/{cards} cards seen, "
+                    "lapses {lapses}  {page}",
+                    id=f"{q['id']:<5}",
+                    recall=f"{_percent(q['recall']):>4}",
+                    stability=f"{q['stability_days']:5.1f}",
+                    seen=q["seen"],
+                    cards=q["cards"],
+                    lapses=q["lapses"],
+                    page=q["page"],
+                )
             )
-        lines.append(style.paint("bold", "Weakest cards"))
+        lines.append(style.paint("bold", tr("Weakest cards")))
         for card in stats["weakest_cards"]:
             lines.append(
-                f"  recall {_percent(card['recall']):>4}, stability "
-                f"{card['stability_days']:5.1f} d  {card['id']}  {card['link']}"
+                "  "
+                + tr(
+                    "recall {recall}, stability {stability} d  {id}  {link}",
+                    recall=f"{_percent(card['recall']):>4}",
+                    stability=f"{card['stability_days']:5.1f}",
+                    id=card["id"],
+                    link=card["link"],
+                )
             )
     else:
-        lines.append("No card studied yet: start with 'dl500 quiz'.")
+        lines.append(tr("No card studied yet: start with 'dl500 quiz'."))
     return "\n".join(lines)

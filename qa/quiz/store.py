@@ -22,6 +22,7 @@ rollback journal), with `synchronous=FULL`. A file that is not a SQLite database
 before anything is written to it.
 
 Only the standard library is imported here (`platformdirs` lazily), so `dl500 due` is fast.
+Messages for the learner (`StoreError`, a bad setting) go through `qa.i18n.tr`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from qa.i18n import tr
 
 __all__ = [
     "APPLICATION_ID",
@@ -161,8 +164,12 @@ def database_path() -> Path:
 
 def _damaged(path: Path, detail: str) -> StoreError:
     return StoreError(
-        f"the progress database {path} is damaged or not a dl500 database ({detail}). "
-        "It was left untouched: move it aside to start afresh, or restore a backup."
+        tr(
+            "the progress database {path} is damaged or not a dl500 database ({detail}). "
+            "It was left untouched: move it aside to start afresh, or restore a backup.",
+            path=path,
+            detail=detail,
+        )
     )
 
 
@@ -195,7 +202,13 @@ class Store:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+                raise StoreError(
+                    tr(
+                        "cannot create {path}: {reason}",
+                        path=path.parent,
+                        reason=exc.strerror or exc,
+                    )
+                ) from None
         mode = "rwc" if write else "rw"
         try:
             con = sqlite3.connect(
@@ -205,7 +218,9 @@ class Store:
                 isolation_level=None,  # autocommit; transactions are explicit
             )
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the progress database {path}: {exc}") from None
+            raise StoreError(
+                tr("cannot open the progress database {path}: {reason}", path=path, reason=exc)
+            ) from None
         try:
             empty = cls._inspect(path, con, thorough=write)
             store = cls(path, con, empty=empty)
@@ -241,23 +256,36 @@ class Store:
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc):
                 raise StoreError(
-                    f"the progress database {path} is locked by another program; "
-                    "try again in a moment"
+                    tr(
+                        "the progress database {path} is locked by another program; "
+                        "try again in a moment",
+                        path=path,
+                    )
                 ) from None
             raise _damaged(path, str(exc)) from None
         if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
             raise StoreError(
-                f"{path} is a SQLite database of another program, not dl500 progress. "
-                f"It was left untouched; point {HOME_ENV} elsewhere or move the file aside."
+                tr(
+                    "{path} is a SQLite database of another program, not dl500 progress. "
+                    "It was left untouched; point {env} elsewhere or move the file aside.",
+                    path=path,
+                    env=HOME_ENV,
+                )
             )
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"the progress database {path} was written by a newer dl500-rnn (schema "
-                f"{version}; this version reads up to {SCHEMA_VERSION}). It was left "
-                "untouched: upgrade dl500-rnn to use it."
+                tr(
+                    "the progress database {path} was written by a newer dl500-rnn (schema "
+                    "{version}; this version reads up to {supported}). It was left "
+                    "untouched: upgrade dl500-rnn to use it.",
+                    path=path,
+                    version=version,
+                    supported=SCHEMA_VERSION,
+                )
             )
         if app_id == APPLICATION_ID and not tables >= _TABLES:
-            raise _damaged(path, f"tables missing: {', '.join(sorted(_TABLES - tables))}")
+            missing = tr(", ").join(sorted(_TABLES - tables))
+            raise _damaged(path, tr("tables missing: {tables}", tables=missing))
         return version == 0
 
     def _prepare(self) -> None:
@@ -447,13 +475,19 @@ def _check_header(path: Path) -> None:
     except FileNotFoundError:
         return
     except IsADirectoryError:
-        raise StoreError(f"{path} is a directory, not the progress database") from None
+        raise StoreError(
+            tr("{path} is a directory, not the progress database", path=path)
+        ) from None
     except OSError as exc:
         raise StoreError(
-            f"cannot read the progress database {path}: {exc.strerror or exc}"
+            tr(
+                "cannot read the progress database {path}: {reason}",
+                path=path,
+                reason=exc.strerror or exc,
+            )
         ) from None
     if head and head != _SQLITE_MAGIC:
-        raise _damaged(path, "not a SQLite file")
+        raise _damaged(path, tr("not a SQLite file"))
 
 
 def _split_sql(script: str) -> list[str]:
@@ -490,18 +524,36 @@ def _coerce(name: str, text: str) -> float:
         ValueError: Unknown setting, not a number, or out of range (message for the user).
     """
     if name not in SETTINGS:
-        raise ValueError(f"unknown setting {name!r}; known: {', '.join(SETTINGS)}")
+        raise ValueError(
+            tr(
+                "unknown setting {name}; known: {known}",
+                name=repr(name),
+                known=tr(", ").join(SETTINGS),
+            )
+        )
     setting = SETTINGS[name]
     try:
         value = float(text)
     except ValueError:
-        raise ValueError(f"{name} must be a number, not {text!r}") from None
+        raise ValueError(
+            tr("{name} must be a number, not {text}", name=name, text=repr(text))
+        ) from None
     if setting.integer:
         if not value.is_integer():
-            raise ValueError(f"{name} must be a whole number, not {text!r}")
+            raise ValueError(
+                tr("{name} must be a whole number, not {text}", name=name, text=repr(text))
+            )
         value = int(value)
     if not setting.low <= value <= setting.high:
         low = int(setting.low) if setting.integer else setting.low
         high = int(setting.high) if setting.integer else setting.high
-        raise ValueError(f"{name} must be between {low} and {high}, not {text}")
+        raise ValueError(
+            tr(
+                "{name} must be between {low} and {high}, not {text}",
+                name=name,
+                low=low,
+                high=high,
+                text=text,
+            )
+        )
     return value

@@ -27,6 +27,8 @@ import unicodedata
 from collections.abc import Mapping
 from typing import ClassVar, TextIO
 
+from qa.i18n import tr
+
 __all__ = ["Style", "latex_to_text", "markdown_to_text"]
 
 _SYMBOLS = {
@@ -141,6 +143,67 @@ def _inline(text: str) -> str:
     return text.replace(r"\$", "$")
 
 
+# A line may break before a CJK character and after one, but not before closing punctuation
+# or after opening punctuation (the common rules of Chinese line breaking, simplified).
+_NO_START = set("，。、；：？！）」』》〉”’%,.;:?!)]}")
+_NO_END = set("（「『《〈“‘([{")
+
+
+def display_width(text: str) -> int:
+    """Columns the text takes in a terminal: CJK characters take two.
+
+    Examples:
+        >>> display_width("RNN的梯度"), display_width("abc")
+        (9, 3)
+    """
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _is_cjk(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def fill(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> str:
+    """Wrap text to `width` columns, as `textwrap.fill`, also between Chinese characters.
+
+    Examples:
+        >>> print(fill("梯度消失（vanishing gradient）是指梯度逐步变小。", 20))
+        梯度消失（vanishing
+        gradient）是指梯度逐
+        步变小。
+    """
+    if not any(_is_cjk(c) for c in text):
+        return textwrap.fill(
+            text, width=width, initial_indent=initial_indent, subsequent_indent=subsequent_indent
+        )
+    units: list[str] = []  # pieces that never split: a Latin word, one CJK character, a space
+    for piece in re.findall(r"\s+|[^\s]", " ".join(text.split())):
+        previous = units[-1] if units else ""
+        glue = previous and not previous.isspace() and not piece.isspace()
+        glue = glue and (
+            piece in _NO_START
+            or previous[-1] in _NO_END
+            or not (_is_cjk(piece) or _is_cjk(previous[-1]))
+        )
+        if glue:
+            units[-1] += piece
+        else:
+            units.append(piece)
+    lines: list[str] = []
+    line, used = initial_indent, display_width(initial_indent)
+    for unit in units:
+        size = display_width(unit)
+        if used + size > width and line.strip():
+            lines.append(line.rstrip())
+            line, used = subsequent_indent, display_width(subsequent_indent)
+            if unit.isspace():
+                continue
+        line += unit
+        used += size
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
 def markdown_to_text(markdown: str, width: int = 88, indent: str = "") -> str:
     """Markdown reduced to wrapped plain text: code blocks verbatim, list items kept apart."""
     lines = textwrap.dedent(markdown).strip("\n").splitlines()
@@ -154,11 +217,7 @@ def markdown_to_text(markdown: str, width: int = 88, indent: str = "") -> str:
         text = _inline(" ".join(line.strip() for line in paragraph))
         item = re.match(r"^([-*+]|\d+[.)])\s+", text)
         hang = " " * (len(item[0]) if item else 0)
-        blocks.append(
-            textwrap.fill(
-                text, width=max(width, 20), initial_indent=indent, subsequent_indent=indent + hang
-            )
-        )
+        blocks.append(fill(text, max(width, 20), indent, indent + hang))
         paragraph.clear()
 
     for line in lines:
@@ -230,10 +289,10 @@ class Style:
             return text
         return f"\033[{self._CODES[kind]}m{text}\033[0m"
 
-    def right(self, text: str = "Correct") -> str:
-        """A right answer: mark, word and (if allowed) green."""
-        return self.paint("ok", f"{self.ok_mark} {text}")
+    def right(self, text: str | None = None) -> str:
+        """A right answer: mark, word (default "Correct") and (if allowed) green."""
+        return self.paint("ok", f"{self.ok_mark} {tr('Correct') if text is None else text}")
 
-    def wrong(self, text: str = "Wrong") -> str:
-        """A wrong answer: mark, word and (if allowed) red."""
-        return self.paint("bad", f"{self.bad_mark} {text}")
+    def wrong(self, text: str | None = None) -> str:
+        """A wrong answer: mark, word (default "Wrong") and (if allowed) red."""
+        return self.paint("bad", f"{self.bad_mark} {tr('Wrong') if text is None else text}")

@@ -15,7 +15,6 @@ Examples:
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from collections.abc import Callable
@@ -23,12 +22,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from qa.i18n import LANGUAGES
 from qa.machine import cores
 from qa.numbers import MissingNumberError, plain
 from qa.questions import PACKAGE, discover
 from qa.site import figures, markers, mathjax, nav, numbers, reference, report
 
 __all__ = ["SiteBuild", "SiteError"]
+
+
+_ALTERNATE_LINK = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
 
 
 class SiteError(RuntimeError):
@@ -61,36 +64,46 @@ class SiteBuild:
         self.questions = discover(answers)
         self.report_page = report_page if report_page and (docs / report_page).is_file() else None
         self.log, self.warn = log, warn
-        self.figures: dict[str, dict[str, figures.Rendered]] = {}
+        self.figures: dict[tuple[str, str], dict[str, figures.Rendered]] = {}  # (slug, lang)
         self.runs: dict[str, figures.RunNumbers] = {}
         self.outcomes: list[Any] = []
         self.report_figures: dict[str, Path] = {}
         self.exp_values: dict[str, str] = {}
         self.exp_about: dict[str, str] = {}
+        self._prepared: dict[str, Path] | None = None
+        self.nav_value: list[Any] | None = None  # the nav this build gave MkDocs
 
     # ------------------------------------------------------------------- before the pages
 
     def nav(self) -> list[Any]:
         """The nav, after checking that every question has its module and its page."""
         problems = nav.missing_parts(self.questions, self.docs)
+        problems += reference.missing_pages(self.docs)
         if problems:
             raise SiteError("the questions and the files disagree:\n  " + "\n  ".join(problems))
         return nav.build_nav(self.questions, self.docs)
 
-    def generated_pages(self) -> dict[str, str]:
-        """Pages the build adds: path under docs/ -> Markdown (the API reference)."""
-        return reference.generated_pages(self.docs)
+    def nav_translations(self, lang: str) -> dict[str, str]:
+        """The nav's titles in `lang` (`qa.site.nav.nav_translations`)."""
+        return nav.nav_translations(self.questions, lang)
 
     def prepare(self) -> dict[str, Path]:
         """Draw what is missing and run what is stale; return the files the site adds.
 
+        Runs once per build: the pass for the second language gets the same files.
+
         Returns:
-            Path in the site -> file on disk: every question's figures, the report's figures
-            and MathJax.
+            Path in the site -> file on disk: every question's figures in both languages, the
+            report's figures and MathJax.
 
         Raises:
             SiteError: When a module fails to draw, an experiment fails, or MathJax is missing.
         """
+        if self._prepared is None:
+            self._prepared = self._prepare()
+        return dict(self._prepared)
+
+    def _prepare(self) -> dict[str, Path]:
         out: dict[str, Path] = {}
         root = figures.cache_root(self.project)
         # The figures are drawn (subprocesses) while the experiments run (their own workers):
@@ -108,11 +121,12 @@ class SiteBuild:
         drawn = drawing.result()
         for q in self.questions:
             entry = figures.cache_entry(q, root)
-            self.figures[q.slug] = figures.figures_of(q, entry)
+            for lang in LANGUAGES:
+                self.figures[q.slug, lang] = figures.figures_of(q, entry, lang)
+                out.update({f.site_path: f.path for f in self.figures[q.slug, lang].values()})
             self.runs[q.slug] = figures.run_numbers(q, entry)
-            out.update({f.site_path: f.path for f in self.figures[q.slug].values()})
-        total = sum(len(f) for f in self.figures.values())
-        drawn_count = sum(len(self.figures[q.slug]) for q in drawn)
+        total = sum(len(self.figures[q.slug, "en"]) for q in self.questions)
+        drawn_count = sum(len(self.figures[q.slug, "en"]) for q in drawn)
         self.log(f"figures: {drawn_count} drawn, {total - drawn_count} from the cache ({root})")
         out.update(report_files)
         try:
@@ -133,9 +147,11 @@ class SiteBuild:
         for o in self.outcomes:
             target, _ = report.draw_figures(o, cache_dir())
             for spec in o.module.FIGURES:
-                site_path = f"figures/experiments/{o.name}/{spec.name}.svg"
-                out[site_path] = target / f"{spec.name}.svg"
-                self.report_figures[f"{o.name}/{spec.name}"] = Path(site_path)
+                for lang in LANGUAGES:
+                    where = "" if lang == "en" else f"{lang}/"
+                    site_path = f"figures/experiments/{o.name}/{where}{spec.name}.svg"
+                    out[site_path] = target / f"{where}{spec.name}.svg"
+                    self.report_figures[f"{o.name}/{spec.name}/{lang}"] = Path(site_path)
             for name, number in report.experiment_numbers(o).items():
                 self.exp_values[f"exp.{o.name}.{name}"] = str(number)
                 self.exp_about[f"exp.{o.name}.{name}"] = number.about
@@ -144,18 +160,20 @@ class SiteBuild:
     # ------------------------------------------------------------------- each page
 
     def question_for(self, src: str) -> Any | None:
-        """The question whose page is `src` (relative to docs/), or None."""
+        """The question whose page is `src` (relative to docs/; a Chinese twin too), or None."""
+        src = re.sub(r"\.zh\.md$", ".md", src)
         return next((q for q in self.questions if q.page == src), None)
 
-    def page_markdown(self, src: str, markdown: str) -> str:
-        """The page with every marker expanded and every number filled."""
+    def page_markdown(self, src: str, markdown: str, lang: str = "en") -> str:
+        """The page, in language `lang`, with every marker expanded and every number filled."""
         q = self.question_for(src)
+        src = re.sub(r"\.zh\.md$", ".md", src)  # a twin shares its original's links and role
         has_note = bool(numbers.COMPUTED.search(markdown))
 
         def expand(match: re.Match[str]) -> str | None:
             name, arg = match.group(1), match.group(2)
             try:
-                return self._marker(name, arg, q, src)
+                return self._marker(name, arg, q, src, lang)
             except (markers.MarkerError, MissingNumberError) as exc:
                 self.warn(f"{src}: {exc}")
                 return ""
@@ -170,45 +188,55 @@ class SiteBuild:
             self.warn(f"{src}: {problem}")
         return markdown
 
-    def _marker(self, name: str, arg: str | None, q: Any | None, src: str) -> str:
+    def _marker(self, name: str, arg: str | None, q: Any | None, src: str, lang: str) -> str:
         here = posixpath.dirname(src) or "."
         if name == "question-table":
-            return markers.question_table(self.questions, src)
+            return markers.question_table(self.questions, src, lang)
         if name == "report":
             if src != self.report_page:
                 raise markers.MarkerError("'dl500:report' belongs on the report page")
             return report.render(
                 self.outcomes,
-                figure=lambda o, spec: self._report_figure(o, spec, here),
-                page_link=lambda qid: self._page_link(qid, here),
+                figure=lambda o, spec: self._report_figure(o, spec, here, lang),
+                page_link=lambda qid: self._page_link(qid, here, lang),
+                lang=lang,
             )
         if name not in (*markers.QUESTION_MARKERS, "figure", "computed", "experiments"):
             raise markers.MarkerError(f"unknown marker 'dl500:{name}'")
         if q is None:
             raise markers.MarkerError(f"marker 'dl500:{name}' belongs on a question's page")
         if name == "figure":
-            return self._figure(q, arg or "", here)
+            return self._figure(q, arg or "", here, lang)
         if name == "computed":
-            return numbers.computed_note(self.runs[q.slug])
+            return numbers.computed_note(self.runs[q.slug], lang)
         if name == "experiments":
             if not self.report_page:
                 raise markers.MarkerError("'dl500:experiments' needs a report page")
             href = posixpath.relpath(self.report_page, here)
-            return report.experiment_links(q.id, self.outcomes, href)
-        return markers.QUESTION_MARKERS[name](q)
+            return report.experiment_links(q.id, self.outcomes, href, lang)
+        return markers.QUESTION_MARKERS[name](q, lang)
 
-    def _figure(self, q: Any, name: str, here: str) -> str:
-        fig = self.figures.get(q.slug, {}).get(name)
+    def _figure(self, q: Any, name: str, here: str, lang: str) -> str:
+        fig = self.figures.get((q.slug, lang), {}).get(name)
         if fig is None:
-            known = ", ".join(self.figures.get(q.slug, {})) or "none"
+            known = ", ".join(self.figures.get((q.slug, "en"), {})) or "none"
             raise markers.MarkerError(f"no figure {name!r} in {q.module}.FIGURES (it has: {known})")
+        if not fig.alt.strip() or not fig.caption.strip():
+            raise markers.MarkerError(
+                f"figure {name!r} has no {lang} alt text or caption ([figures_{lang}.{name}])"
+            )
         values = self.runs[q.slug].plain()
         return figures.figure_html(fig, posixpath.relpath(fig.site_path, here), values)
 
-    def _report_figure(self, outcome: Any, spec: Any, here: str) -> str:
-        site_path = self.report_figures[f"{outcome.name}/{spec.name}"].as_posix()
+    def _report_figure(self, outcome: Any, spec: Any, here: str, lang: str) -> str:
+        site_path = self.report_figures[f"{outcome.name}/{spec.name}/{lang}"].as_posix()
+        alt, caption = spec.alt, spec.caption
+        if lang != "en":
+            alt, caption = getattr(spec, f"alt_{lang}", ""), getattr(spec, f"caption_{lang}", "")
+            if not alt.strip() or not caption.strip():
+                self.warn(f"experiment {outcome.name}: figure {spec.name!r} has no {lang} text")
         fig = figures.Rendered(
-            outcome.name, outcome.name, spec.name, Path(site_path), spec.alt, spec.caption
+            outcome.name, outcome.name, spec.name, Path(site_path), alt, caption, lang
         )
         return figures.figure_html(
             fig,
@@ -218,11 +246,20 @@ class SiteBuild:
             ident=f"figure-{outcome.name}-{spec.name}",
         )
 
-    def _page_link(self, question_id: str, here: str) -> tuple[str, str] | None:
+    def _page_link(self, question_id: str, here: str, lang: str = "en") -> tuple[str, str] | None:
         q = next((q for q in self.questions if q.id == question_id), None)
         if q is None or not (self.docs / q.page).is_file():
             return None
-        return f"{q.id} {q.title}", posixpath.relpath(q.page, here)
+        return f"{q.id} {q.title if lang == 'en' else q.title_zh}", posixpath.relpath(q.page, here)
+
+    def page_output(self, html: str) -> str:
+        """The whole HTML page, as written: without `<link rel="alternate" hreflang>` tags.
+
+        mkdocs-static-i18n points them at the page's twin, and Material's script then fetches
+        `sitemap.xml` beside each one: a failed request, logged on every page. The language
+        switch in the header has the same links and needs no script.
+        """
+        return _ALTERNATE_LINK.sub("", html)
 
     def page_html(self, html: str) -> str:
         """The rendered page, its source listings left out of search."""

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from qa import cache
+from qa.i18n import tr
 from qa.machine import cores
 from qa.numbers import fill
 
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 CACHE_ENV = "DL500_FIGURE_CACHE"
-VERSION = "dl500-figures-2"  # the manifest's format
+VERSION = "dl500-figures-3"  # the manifest's format
 
 
 class DrawError(RuntimeError):
@@ -64,11 +65,13 @@ class Rendered:
     path: Path
     alt: str
     caption: str
+    lang: str = "en"
 
     @property
     def site_path(self) -> str:
-        """Where the figure lands in the site."""
-        return f"figures/{self.slug}/{self.name}.svg"
+        """Where the figure lands in the site (the Chinese copy in a `zh/` folder)."""
+        folder = f"figures/{self.slug}" + ("" if self.lang == "en" else f"/{self.lang}")
+        return f"{folder}/{self.name}.svg"
 
 
 @dataclass(frozen=True)
@@ -105,9 +108,16 @@ def cache_root(project: Path) -> Path:
 def cache_key(q: Any) -> str:
     """The key of a question's figures (`qa.cache.key`).
 
-    Over its module and all it imports, the drawing code, and the NumPy and Matplotlib versions.
+    Over its module and all it imports, the drawing code, the words of its Chinese copies, and
+    the NumPy and Matplotlib versions.
     """
-    return cache.key([q.module, "qa.site.draw"], libraries=("numpy", "matplotlib"), salt=VERSION)
+    words = q.data().get("figure_words_zh", {})
+    return cache.key(
+        [q.module, "qa.site.draw"],
+        params={"figure_words_zh": words},
+        libraries=("numpy", "matplotlib"),
+        salt=VERSION,
+    )
 
 
 def cache_entry(q: Any, root: Path) -> Path:
@@ -128,7 +138,11 @@ def is_complete(entry: Path) -> bool:
     manifest = _manifest(entry)
     if manifest is None:
         return False
-    return all((entry / f"{f['name']}.svg").is_file() for f in manifest["figures"])
+    return all(
+        (entry / where / f"{f['name']}.svg").is_file()
+        for f in manifest["figures"]
+        for where in (".", "zh")
+    )
 
 
 def draw(q: Any, entry: Path) -> float:
@@ -190,15 +204,25 @@ def draw_missing(
     return missing
 
 
-def figures_of(q: Any, entry: Path) -> dict[str, Rendered]:
-    """The question's figures in a complete cache entry, by name."""
+def figures_of(q: Any, entry: Path, lang: str = "en") -> dict[str, Rendered]:
+    """The question's figures in a complete cache entry, by name, in one language.
+
+    The Chinese alt text and caption come from the data file's `[figures_zh.NAME]` tables (read
+    now, so that editing them redraws nothing); a missing one leaves the text empty, which
+    `figure_html` reports.
+    """
     manifest = _manifest(entry) or {"figures": []}
-    return {
-        f["name"]: Rendered(
-            q.id, q.slug, f["name"], entry / f"{f['name']}.svg", f["alt"], f["caption"]
-        )
-        for f in manifest["figures"]
-    }
+    texts = q.data().get("figures_zh", {}) if lang == "zh" else {}
+    out = {}
+    for f in manifest["figures"]:
+        name = f["name"]
+        alt, caption = f["alt"], f["caption"]
+        if lang == "zh":
+            table = texts.get(name, {})
+            alt, caption = table.get("alt", ""), table.get("caption", "")
+        path = entry / ("zh" if lang == "zh" else ".") / f"{name}.svg"
+        out[name] = Rendered(q.id, q.slug, name, path, alt, caption, lang)
+    return out
 
 
 def run_numbers(q: Any, entry: Path) -> RunNumbers:
@@ -236,12 +260,15 @@ def figure_html(
     alt = " ".join(fill(fig.alt, values).split())
     alt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
     caption = " ".join(fill(fig.caption, values).split())
+    if fig.lang == "zh" and caption and caption[-1] not in "。！？）":
+        caption += "。"  # a Chinese caption is a phrase; the command after it needs a stop
     command = command or f"dl500 run {fig.question_id}"
+    reproduce = tr("Reproduce:", fig.lang)
     ident = ident or f"figure-{fig.name}"
     return (
         f'<figure class="dl500-figure" id="{html.escape(ident)}" markdown="block">\n\n'
         f"![{alt}]({src})\n\n"
         f'<figcaption markdown="span">{caption} '
-        f"Reproduce: `{command}`</figcaption>\n\n"
+        f"{reproduce} `{command}`</figcaption>\n\n"
         "</figure>"
     )

@@ -25,6 +25,8 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from qa.i18n import tr
+
 __all__ = [
     "MARKER",
     "QUESTION_MARKERS",
@@ -66,29 +68,33 @@ def replace_markers(markdown: str, replace: Callable[[re.Match[str]], str | None
     return "".join(out)
 
 
-def question_meta(q: Any) -> str:
+def question_meta(q: Any, lang: str = "en") -> str:
     """Original title, upstream number, difficulty, tags and the command that runs the answer."""
     tags = " ".join(f"`{t}`" for t in q.tags)
+    original = f'<span lang="zh-Hans">{q.title_zh}</span>' if lang == "en" else q.title_zh
     return (
         '<div class="dl500-meta" markdown="block">\n\n'
-        f'**Original:** <span lang="zh-Hans">{q.title_zh}</span> '
-        f"(*DeepLearning-500-questions* §{q.upstream_number})  \n"
-        f"**Difficulty:** {q.difficulty} · **Tags:** {tags} · "
-        f"**Run it:** `dl500 run {q.id}`\n\n"
+        f"**{tr('Original:', lang)}** {original} "
+        f"({tr('*DeepLearning-500-questions* §{n}', lang, n=q.upstream_number)})  \n"
+        f"**{tr('Difficulty:', lang)}** {tr(q.difficulty, lang)} · "
+        f"**{tr('Tags:', lang)}** {tags} · "
+        f"**{tr('Run it:', lang)}** `dl500 run {q.id}`\n\n"
         "</div>"
     )
 
 
-def interview_answer(q: Any) -> str:
+def interview_answer(q: Any, lang: str = "en") -> str:
     """The spoken-length answer from the question's data file, in an admonition."""
-    text = _data(q).get("interview_answer")
+    key = "interview_answer" if lang == "en" else f"interview_answer_{lang}"
+    text = _data(q).get(key)
     if not isinstance(text, str) or not text.strip():
-        raise MarkerError(f"{q.slug}.toml has no interview_answer")
-    body = f"{textwrap.dedent(text).strip()}\n\n*In a terminal:* `dl500 show {q.id}`"
-    return f'!!! abstract "The 60-second answer"\n\n{_indent(body)}\n'
+        raise MarkerError(f"{q.slug}.toml has no {key}")
+    command = f"dl500 show {q.id}" + ("" if lang == "en" else f" --lang {lang}")
+    body = f"{textwrap.dedent(text).strip()}\n\n*{tr('In a terminal:', lang)}* `{command}`"
+    return f'!!! abstract "{tr("The 60-second answer", lang)}"\n\n{_indent(body)}\n'
 
 
-def cards(q: Any) -> str:
+def cards(q: Any, lang: str = "en") -> str:
     """Every card of the question: prompt shown, answer and explanation folded.
 
     The cards are read and validated by the quiz's own loader (`qa.quiz.bank`), so the page
@@ -97,7 +103,7 @@ def cards(q: Any) -> str:
     from qa.quiz.bank import SolverError, load_bank
     from qa.quiz.cardtypes import CARD_TYPES
 
-    bank = load_bank(questions=[q])
+    bank = load_bank(questions=[q], lang=lang)
     if bank.problems:
         raise MarkerError("malformed cards: " + "; ".join(bank.problems))
     if not bank.cards:
@@ -105,47 +111,54 @@ def cards(q: Any) -> str:
     out = []
     for number, card in enumerate(bank.cards, start=1):
         try:
-            prompt, answer = CARD_TYPES[card.type].page(card, bank)
+            prompt, answer = CARD_TYPES[card.type].page(card, bank, lang)
         except SolverError as exc:
             raise MarkerError(str(exc)) from exc
-        out.append(_card_html(number, card, prompt, answer))
+        out.append(_card_html(number, card, prompt, answer, lang))
     return "\n\n".join(out) + "\n"
 
 
-def _card_html(number: int, card: Any, prompt: str, answer: str) -> str:
-    title = card.section.replace("-", " ").capitalize()
-    fold = f"{answer}\n\nRevisit: [{title}](#{card.section})"
+def _card_html(number: int, card: Any, prompt: str, answer: str, lang: str = "en") -> str:
+    # An empty link text takes the heading's own title (attr_list/autorefs do not): so spell it.
+    title = (
+        card.section.replace("-", " ").capitalize() if lang == "en" else tr("this section", lang)
+    )
+    fold = f"{answer}\n\n{tr('Revisit:', lang)} [{title}](#{card.section})"
     anchor = "card-" + re.sub(r"[^\w-]", "-", card.id)
     return (
         f'<div class="dl500-card" id="{anchor}" markdown="block">\n\n'
         f"**{number}.** {prompt.strip()}\n\n"
-        f'??? question "Answer"\n\n{_indent(fold)}\n\n'
+        f'??? question "{tr("Answer", lang)}"\n\n{_indent(fold)}\n\n'
         "</div>"
     )
 
 
 #: Markers that need the page's question, and what each becomes.
-QUESTION_MARKERS: dict[str, Callable[[Any], str]] = {
+QUESTION_MARKERS: dict[str, Callable[[Any, str], str]] = {
     "question-meta": question_meta,
     "interview-answer": interview_answer,
     "cards": cards,
 }
 
 
-def question_table(qs: Sequence[Any], src: str) -> str:
-    """A Markdown table of the registered questions, linked relative to the page `src`."""
-    rows = ["| # | Question | Original | Difficulty | Tags |", "|---|---|---|---|---|"]
+def question_table(qs: Sequence[Any], src: str, lang: str = "en") -> str:
+    """A Markdown table of the registered questions, linked relative to the page `src`.
+
+    In Chinese a question goes by the original's own title, so the table has no "Original"
+    column there.
+    """
+    head = ["#", *(tr(h, lang) for h in ("Question", "Original", "Difficulty", "Tags"))]
+    if lang != "en":
+        del head[2]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for q in qs:
         link = posixpath.relpath(q.page, posixpath.dirname(src) or ".")
         tags = " ".join(f"`{t}`" for t in q.tags)
-        cells = [
-            q.id,
-            f"[{_cell(q.title)}]({link})",
-            f'<span lang="zh-Hans">{_cell(q.title_zh)}</span>',
-            q.difficulty,
-            tags,
-        ]
-        rows.append("| " + " | ".join(cells) + " |")
+        if lang == "en":
+            title = f'[{_cell(q.title)}]({link}) | <span lang="zh-Hans">{_cell(q.title_zh)}</span>'
+        else:
+            title = f"[{_cell(q.title_zh)}]({link})"
+        rows.append(f"| {q.id} | {title} | {tr(q.difficulty, lang)} | {tags} |")
     return "\n".join(rows) + "\n"
 
 

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ENGINE_ORDER", "build_nav", "engine_modules", "missing_parts"]
+from qa.i18n import tr
+
+__all__ = ["ENGINE_ORDER", "build_nav", "engine_modules", "missing_parts", "nav_translations"]
 
 # Reading order of the engine's modules in the API reference; others follow alphabetically.
 ENGINE_ORDER = (
@@ -68,7 +70,30 @@ def build_nav(questions: Sequence[Any], docs: Path) -> list[dict[str, Any] | str
         pages = [f"reference/{name}.md" for name in engine_modules()]
         nav.append({"API reference": ["reference/index.md", *pages]})
     placed = {"index.md", "report.md", "notation.md", "changelog.md"}
-    nav.extend(p.name for p in sorted(docs.glob("*.md")) if p.name not in placed)
+    # A page's Chinese twin (page.zh.md) takes its place in the Chinese nav: it is no entry.
+    nav.extend(
+        p.name for p in sorted(docs.glob("*.md")) if p.name not in placed and ".zh." not in p.name
+    )
     if (docs / "changelog.md").is_file():
         nav.append({"Changelog": "changelog.md"})
     return nav
+
+
+#: The nav's fixed titles, as `build_nav` writes them.
+SECTIONS = ("Home", "Questions", "Reproducibility report", "Notation & glossary", "API reference")
+
+
+def nav_translations(questions: Sequence[Any], lang: str) -> dict[str, str]:
+    """The nav's titles in `lang`, for mkdocs-static-i18n's `nav_translations`.
+
+    In Chinese a question goes by the original's title (`6.8 标准RNN前向输出流程`).
+
+    Examples:
+        >>> nav_translations([], "zh")["Notation & glossary"]
+        '记号与术语表'
+    """
+    if lang == "en":
+        return {}
+    out = {title: tr(title, lang) for title in (*SECTIONS, "Changelog")}
+    out.update({f"{q.id} {q.title}": f"{q.id} {q.title_zh}" for q in questions})
+    return out

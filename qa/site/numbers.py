@@ -18,6 +18,7 @@ import html
 import re
 from typing import Any
 
+from qa.i18n import tr
 from qa.machine import summary
 from qa.numbers import fill_markdown, names
 
@@ -26,19 +27,23 @@ __all__ = ["COMPUTED", "computed_note", "fill_page", "span"]
 COMPUTED = re.compile(r"^[ \t]*<!--\s*dl500:computed\s*-->[ \t]*$", re.M)
 
 
-def computed_note(run: Any) -> str:
+def computed_note(run: Any, lang: str = "en") -> str:
     """The admonition that names the run and the machine behind a page's numbers."""
-    seed = f" (seed {run.seed})" if run.seed is not None else ""
-    machine = summary(run.machine) if run.machine else "an unrecorded machine"
-    return (
-        '!!! note "Computed by this build"\n\n'
-        f"    The numbers on this page come from the run that drew its figures: "
-        f"`dl500 run {run.question_id}`{seed}, when this site was built, on {machine}. "
-        f"`dl500 run {run.question_id} --numbers` prints them. Another machine gives the same "
+    machine = summary(run.machine) if run.machine else tr("an unrecorded machine", lang)
+    seed = tr(" (seed {seed})", lang, seed=run.seed) if run.seed is not None else ""
+    text = tr(
+        "The numbers on this page come from the run that drew its figures: "
+        "`dl500 run {id}`{seed}, when this site was built, on {machine}. "
+        "`dl500 run {id} --numbers` prints them. Another machine gives the same "
         "picture, but its last digits can differ, and after many training steps more than the "
         "last digits: what the text concludes holds on every machine we checked, the digits "
-        "are this machine's.\n"
+        "are this machine's.",
+        lang,
+        id=run.question_id,
+        seed=seed,
+        machine=machine,
     )
+    return f'!!! note "{tr("Computed by this build", lang)}"\n\n    {text}\n'
 
 
 def span(name: str, text: str, about: str = "") -> str:

@@ -1,9 +1,10 @@
 """The API reference: one page per engine module, and source listings kept out of search.
 
-For each public module `qa/core/<name>.py` without a hand-written `docs/reference/<name>.md`, a
-generated page renders the module with mkdocstrings (its docstrings, signatures, doctested
-examples and source), so a new module is documented on the next build. The section exists when
-`docs/reference/index.md` does.
+Each public module `qa/core/<name>.py` has its page `docs/reference/<name>.md`, which renders the
+module with mkdocstrings (its docstrings, signatures, doctested examples and source); `page` is
+its usual text. The build fails, naming the page to write, when a module has none. (The pages
+are files, not generated at build time, because mkdocs-static-i18n drops pages that have no file
+in docs/.) The section exists when `docs/reference/index.md` does.
 
 Examples:
     >>> print(page("rnn"))
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from qa.site.nav import engine_modules
 
-__all__ = ["exclude_sources_from_search", "generated_pages", "page"]
+__all__ = ["exclude_sources_from_search", "missing_pages", "page"]
 
 _PAGE = """# qa.core.{name}
 
@@ -36,15 +37,16 @@ def page(name: str) -> str:
     return _PAGE.format(name=name)
 
 
-def generated_pages(docs: Path) -> dict[str, str]:
-    """Path under docs/ -> Markdown, for each engine module without a hand-written page."""
+def missing_pages(docs: Path) -> list[str]:
+    """One line per engine module without its reference page, saying what to write."""
     if not (docs / "reference" / "index.md").is_file():
-        return {}
-    return {
-        f"reference/{name}.md": page(name)
+        return []
+    return [
+        f"engine module qa.core.{name} has no page docs/reference/{name}.md; write it as:\n"
+        + page(name)
         for name in engine_modules()
         if not (docs / "reference" / f"{name}.md").is_file()
-    }
+    ]
 
 
 def exclude_sources_from_search(html: str) -> str:

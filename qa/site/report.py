@@ -28,6 +28,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from qa.experiments.base import in_language, module_text
+from qa.i18n import tr
+
 __all__ = [
     "VERDICT_LABELS",
     "anchor",
@@ -81,21 +84,24 @@ def _config_line(outcome: Any) -> str:
     return "; ".join(items)
 
 
-def _duration(seconds: float) -> str:
+def _duration(seconds: float, lang: str = "en") -> str:
     """How long a run took, in words.
 
     Examples:
-        >>> _duration(0.3), _duration(75)
-        ('under a second', '75 s')
+        >>> _duration(0.3), _duration(75), _duration(75, "zh")
+        ('under a second', '75 s', '75秒')
     """
-    return "under a second" if seconds < 1 else f"{seconds:.0f} s"
+    if seconds < 1:
+        return tr("under a second", lang)
+    return tr("{n} s", lang, n=f"{seconds:.0f}")
 
 
-def _seeds(outcome: Any) -> str:
+def _seeds(outcome: Any, lang: str = "en") -> str:
     seeds = list(getattr(outcome.config, "seeds", ()))
     if len(seeds) > 8 and seeds == list(range(seeds[0], seeds[0] + len(seeds))):
-        return f"{len(seeds)} seeds, {seeds[0]}–{seeds[-1]}"
-    return f"{len(seeds)} seed{'s' if len(seeds) != 1 else ''}: " + ", ".join(map(str, seeds))
+        return tr("{n} seeds, {first}–{last}", lang, n=len(seeds), first=seeds[0], last=seeds[-1])
+    message = "{n} seeds: {seeds}" if len(seeds) != 1 else "{n} seed: {seeds}"
+    return tr(message, lang, n=len(seeds), seeds=", ".join(map(str, seeds)))
 
 
 def render(
@@ -104,6 +110,7 @@ def render(
     figure: FigureRenderer = _marker,
     page_link: PageLink | None = None,
     heading_level: int = 2,
+    lang: str = "en",
 ) -> str:
     """Markdown of the report: the summary table, then one section per experiment.
 
@@ -113,6 +120,8 @@ def render(
         page_link: For a question id, `(title, link)` of its answer page, or None to leave it
             unlinked.
         heading_level: Level of the per-experiment headings.
+        lang: The language: in Chinese each experiment gives its own Chinese (`TITLE_ZH`, ...,
+            `summary(record, lang="zh")`); the verdicts are the same.
 
     Returns:
         The Markdown text.
@@ -122,87 +131,116 @@ def render(
     counts = {s: sum(o.verdict.status == s for o in outcomes) for s in VERDICT_LABELS}
     machines = list(dict.fromkeys(machine_summary(o.machine) for o in outcomes if o.machine))
     where = (
-        "Every result below was computed when this site was built, on "
-        + " and on ".join(escape(m) for m in machines)
-        + "."
+        tr("Every result below was computed when this site was built, on {machines}.", lang,
+           machines=tr(" and on ", lang).join(escape(m) for m in machines))
         if machines
-        else "The machine that computed these results was not recorded."
-    )
+        else tr("The machine that computed these results was not recorded.", lang)
+    )  # fmt: skip
+    head = [tr(h, lang) for h in ("Verdict", "Claim", "Source", "Published", "Ours")]
     out = [
-        f"{len(outcomes)} experiments: **{counts['reproduced']} reproduced**, "
-        f"**{counts['partly']} partly**, **{counts['not']} not reproduced**.",
+        tr(
+            "{n} experiments: **{reproduced} reproduced**, **{partly} partly**, "
+            "**{not_} not reproduced**.",
+            lang,
+            n=len(outcomes),
+            reproduced=counts["reproduced"],
+            partly=counts["partly"],
+            not_=counts["not"],
+        ),
         "",
-        f"{where} The verdicts rest on criteria with margins, checked under several BLAS "
-        "kernels and thread counts: they are the same on every machine we tried. The numbers "
-        "are this machine's: elsewhere their last digits, and after long training more than "
-        "the last digits, can differ.",
+        where
+        + tr(
+            " The verdicts rest on criteria with margins, checked under several BLAS "
+            "kernels and thread counts: they are the same on every machine we tried. The numbers "
+            "are this machine's: elsewhere their last digits, and after long training more than "
+            "the last digits, can differ.",
+            lang,
+        ),
         "",
-        "| # | Verdict | Claim | Source | Published | Ours |",
+        "| # | " + " | ".join(head) + " |",
         "|---|---|---|---|---|---|",
     ]
-    for i, o in enumerate(outcomes, start=1):
+    verdicts = [
+        o.verdict if lang == "en" else in_language(o.module.verdict, o.record, lang)
+        for o in outcomes
+    ]
+    for i, (o, v) in enumerate(zip(outcomes, verdicts, strict=True), start=1):
         m = o.module
         out.append(
-            f"| [{i}](#{anchor(o.name)}) | **{VERDICT_LABELS[o.verdict.status]}** | "
-            f"[{escape(m.TITLE)}](#{anchor(o.name)}) | {escape(m.SOURCE)} | "
-            f"{escape(m.PUBLISHED_SHORT)} | {escape(m.headline(o.record))} |"
+            f"| [{i}](#{anchor(o.name)}) | **{tr(VERDICT_LABELS[v.status], lang)}** | "
+            f"[{escape(module_text(m, 'TITLE', lang))}](#{anchor(o.name)}) | {escape(m.SOURCE)} | "
+            f"{escape(module_text(m, 'PUBLISHED_SHORT', lang))} | "
+            f"{escape(in_language(m.headline, o.record, lang))} |"
         )
     out.append("")
     hashes = "#" * heading_level
-    for i, o in enumerate(outcomes, start=1):
-        m, v = o.module, o.verdict
+    label = {k: tr(k, lang) for k in ("Claim.", "Source.", "Published.", "Ours", "Verdict:")}
+    stop = "." if lang == "en" else "。"
+    for i, (o, v) in enumerate(zip(outcomes, verdicts, strict=True), start=1):
+        m = o.module
         out += [
-            f"{hashes} {i}. {escape(m.TITLE)} {{ #{anchor(o.name)} }}",
+            f"{hashes} {i}. {escape(module_text(m, 'TITLE', lang))} {{ #{anchor(o.name)} }}",
             "",
-            f"**Claim.** {escape(m.CLAIM)}",
+            f"**{label['Claim.']}** {escape(module_text(m, 'CLAIM', lang))}",
             "",
-            f"**Source.** {escape(m.SOURCE)}",
+            f"**{label['Source.']}** {escape(m.SOURCE)}",
             "",
-            f"**Published.** {escape(m.PUBLISHED)}",
+            f"**{label['Published.']}** {escape(module_text(m, 'PUBLISHED', lang))}",
             "",
-            f"**Ours** ({escape(_seeds(o))}). {escape(m.summary(o.record))}",
+            f"**{label['Ours']}** {tr('({seeds}).', lang, seeds=escape(_seeds(o, lang)))} "
+            f"{escape(in_language(m.summary, o.record, lang))}",
             "",
-            f"**Verdict: {VERDICT_LABELS[v.status]}.** {escape(v.reason.rstrip('.'))}.",
+            f"**{label['Verdict:']} {tr(VERDICT_LABELS[v.status], lang)}{stop}** "
+            f"{escape(v.reason.rstrip('.。'))}{'.' if lang == 'en' else '。'}",
             "",
-            "| Criterion | Met | Numbers |",
+            "| " + " | ".join(tr(h, lang) for h in ("Criterion", "Met", "Numbers")) + " |",
             "|---|---|---|",
         ]
         for c in v.checks:
-            core = " (core)" if c.core else ""
-            out.append(
-                f"| {escape(c.name)}{core} | {'yes' if c.passed else '**no**'} | "
-                f"{escape(c.detail)} |"
-            )
+            core = tr(" (core)", lang) if c.core else ""
+            met = tr("yes", lang) if c.passed else f"**{tr('no', lang)}**"
+            out.append(f"| {escape(c.name)}{core} | {met} | {escape(c.detail)} |")
         out.append("")
         for spec in m.FIGURES:
             out += [figure(o, spec), ""]
-        setup = _config_line(o)
-        run_cmd = f"`dl500 reproduce {o.name}`"
+        took = tr(
+            "Rerun: {command} (add `--seeds 7,8,9` for other seeds). Took {duration} on the "
+            "machine that built this page",
+            lang,
+            command=f"`dl500 reproduce {o.name}`",
+            duration=_duration(o.seconds, lang),
+        )
+        machine = (
+            tr(" ({machine})", lang, machine=escape(machine_summary(o.machine)))
+            if o.machine
+            else ""
+        )
         out += [
-            '??? note "Set-up and how to rerun"',
+            f'??? note "{tr("Set-up and how to rerun", lang)}"',
             "",
-            f"    {setup}.",
+            f"    {_config_line(o)}{'.' if lang == 'en' else '。'}",
             "",
-            f"    Rerun: {run_cmd} (add `--seeds 7,8,9` for other seeds). Took "
-            f"{_duration(o.seconds)} on the machine that built this page"
-            + (f" ({escape(machine_summary(o.machine))})." if o.machine else "."),
+            f"    {took}{machine}{'.' if lang == 'en' else '。'}",
             "",
         ]
         if page_link is not None:
             links = [link for q in m.QUESTIONS if (link := page_link(q)) is not None]
             if links:
-                pages = ", ".join(f"[{escape(title)}]({href})" for title, href in links)
-                out += [f"Used by: {pages}.", ""]
+                pages = tr(", ", lang).join(f"[{escape(title)}]({href})" for title, href in links)
+                out += [tr("Used by: {pages}.", lang, pages=pages), ""]
     return "\n".join(out)
 
 
-def experiment_links(question_id: str, outcomes: Sequence[Any], report_href: str) -> str:
+def experiment_links(
+    question_id: str, outcomes: Sequence[Any], report_href: str, lang: str = "en"
+) -> str:
     """Markdown list of the experiments a question's answer relies on, with their verdicts.
 
     Args:
         question_id: E.g. `"6.7"`.
         outcomes: All outcomes.
         report_href: Link to the report page, relative to the answer page.
+        lang: The page's language.
 
     Returns:
         An admonition listing the experiments, or "" if none relies on the question.
@@ -211,16 +249,17 @@ def experiment_links(question_id: str, outcomes: Sequence[Any], report_href: str
     if not rows:
         return ""
     items = [
-        f"    - [{escape(o.module.TITLE)}]({report_href}#{anchor(o.name)}) — "
-        f"**{VERDICT_LABELS[o.verdict.status]}** ({escape(o.module.SOURCE)})"
+        f"    - [{escape(module_text(o.module, 'TITLE', lang))}]({report_href}#{anchor(o.name)}) — "
+        f"**{tr(VERDICT_LABELS[o.verdict.status], lang)}** ({escape(o.module.SOURCE)})"
         for o in rows
     ]
-    return '!!! info "Reproduced in the experiments"\n\n' + "\n".join(items) + "\n"
+    title = tr("Reproduced in the experiments", lang)
+    return f'!!! info "{title}"\n\n' + "\n".join(items) + "\n"
 
 
 # --------------------------------------------------------------------------- for the site build
 
-FIGURE_VERSION = "dl500-report-figures-2"  # bump when the way figures are saved changes
+FIGURE_VERSION = "dl500-report-figures-3"  # bump when the way figures are saved changes
 
 
 def run_all(*, jobs: int = 1, log: Callable[[str], None] = print) -> list[Any]:
@@ -265,14 +304,22 @@ def draw_figures(outcome: Any, cache_root: Path) -> tuple[Path, bool]:
     import shutil
 
     from qa import cache
-    from qa.viz import to_svg
+    from qa.viz import to_svg, translate_figure
 
     target = figure_dir(outcome, cache_root)
-    if all((target / f"{s.name}.svg").is_file() for s in outcome.module.FIGURES):
+    wanted = [
+        where / f"{s.name}.svg" for s in outcome.module.FIGURES for where in (target, target / "zh")
+    ]
+    if all(path.is_file() for path in wanted):
         return target, False
+    words = getattr(outcome.module, "FIGURE_WORDS_ZH", {})
     with cache.atomic_directory(target) as staging:
+        (staging / "zh").mkdir()
         for spec in outcome.module.FIGURES:
-            (staging / f"{spec.name}.svg").write_bytes(to_svg(spec.build(outcome.record)))
+            fig = spec.build(outcome.record)
+            (staging / f"{spec.name}.svg").write_bytes(to_svg(fig))
+            translate_figure(fig, words)  # the Chinese copy: the same figure, other words
+            (staging / "zh" / f"{spec.name}.svg").write_bytes(to_svg(fig, cjk=True))
     for old in target.parent.glob(f"{outcome.name}-*"):
         if old != target and old.name[len(outcome.name) + 1 :].isalnum():
             shutil.rmtree(old, ignore_errors=True)

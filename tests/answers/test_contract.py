@@ -109,7 +109,13 @@ def test_the_terminal_prints_every_number_the_page_can_quote(name, demo_of):
     module = importlib.import_module(name)
     demo = demo_of(name)
     numbers, text = module.numbers(demo), module.summarize(demo)
-    missing = [f"{k} = {n}" for k, n in numbers.items() if str(n) not in text]
+    # A number in words has a Chinese twin (`NAME_zh`, for the Chinese page); the terminal
+    # prints its English, `NAME`.
+    missing = [
+        f"{k} = {n}"
+        for k, n in numbers.items()
+        if str(n) not in text and not (k.endswith("_zh") and k.removesuffix("_zh") in numbers)
+    ]
     assert not missing, f"{name}.summarize does not print: {missing}"
 
 

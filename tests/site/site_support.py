@@ -78,8 +78,8 @@ def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     """Serve a built site on 127.0.0.1 as if it were deployed at its site_url.
 
     The site is served under the path of site_url, and sitemap.xml has site_url replaced by the
-    local address: Material's instant navigation follows only the links that its sitemap lists,
-    comparing host *and port*, which match on the real host but not on a test port.
+    local address: Material's scripts trust only the links that its sitemap lists, comparing
+    host *and port*, which match on the real host but not on a test port.
     Returns the server (running in a thread) and the site's local URL.
     """
     site_url = site_config()["site_url"]

@@ -32,7 +32,7 @@ def build() -> tuple[SiteBuild, list[str]]:
         log=lambda _: None,
         warn=warnings.append,
     )
-    b.figures[SINE.slug] = {
+    b.figures[SINE.slug, "en"] = {
         "signal": Rendered("9.1", SINE.slug, "signal", Path("x.svg"), "Up to {{ run.m }}.", "C.")
     }
     b.runs[SINE.slug] = RunNumbers(
@@ -91,3 +91,13 @@ def test_the_nav_stops_the_build_naming_a_question_without_its_page(tmp_path) ->
     b = SiteBuild(docs=tmp_path, project=tmp_path, answers="dl500_fixture.answers")
     with pytest.raises(SiteError, match=r"9\.1: page docs/answers/q9_01_sine\.md not found"):
         b.nav()
+
+
+def test_the_written_page_drops_the_alternate_links_material_would_fetch(build) -> None:
+    b, _ = build
+    head = (
+        '<head>\n  <link rel="alternate" href="../../answers/x/" hreflang="en">\n'
+        '  <link rel="icon" href="icon.png">\n</head>'
+    )
+    out = b.page_output(head)
+    assert 'rel="alternate"' not in out and '<link rel="icon" href="icon.png">' in out
