@@ -155,15 +155,22 @@ ZH: dict[str, str] = {
     "Took back your answer to {card} ({verdict}, {when}); {after}.": (
         "已撤回你对{card}的回答（{verdict}，{when}）；{after}。"
     ),
-    "say what to export: --json FILE and/or --anki FILE ('-' for stdout)": (
-        "请指定导出什么：--json FILE和/或--anki FILE（'-'表示标准输出）"
+    "say what to export: --json FILE ('-' for stdout) and/or --anki FILE.apkg": (
+        "请指定导出什么：--json FILE（'-'表示标准输出）和/或--anki FILE.apkg"
     ),
-    "only one of --json and --anki can go to standard output": (
-        "--json和--anki只能有一个输出到标准输出"
+    "an Anki package is a file: give --anki a name such as dl500-rnn.apkg": (
+        "Anki卡包是一个文件：请给--anki一个文件名，例如dl500-rnn.apkg"
     ),
     "wrote your progress ({n} reviews) to {where}": "已把你的进度（{n}条复习记录）写入{where}",
-    "wrote {n} cards for Anki to {where} (Anki: File > Import)": (
-        "已把{n}张Anki卡片写入{where}（在Anki中用“文件 > 导入”）"
+    "wrote {n} notes for Anki to {where} (Anki: File > Import)": (
+        "已把{n}条Anki笔记写入{where}（在Anki中用“文件 > 导入”）"
+    ),
+    "Read it on the site": "在网站上阅读",
+    "Self-check cards of dl500-rnn (questions 6.4–6.10 of DeepLearning-500-questions). "
+    "Numeric cards are live in <code>dl500 quiz</code>, with new numbers at every review; "
+    "this deck holds {n} fixed instances of each.": (
+        "dl500-rnn的自测卡片（《深度学习500问》6.4–6.10题）。数值卡片在<code>dl500 quiz</code>中"
+        "是“活”的，每次复习都换一组新数字；本卡组为每张数值卡片收录{n}个固定的实例。"
     ),
     "cannot write {file}: {reason}": "无法写入{file}：{reason}",
     "the file": "该文件",
@@ -404,4 +411,41 @@ ZH: dict[str, str] = {
         "回忆概率{recall}，稳定性{stability}天  {id}  {link}"
     ),
     "No card studied yet: start with 'dl500 quiz'.": "还没有学过任何卡片：先运行'dl500 quiz'吧。",
+    # --- site: the notebooks (qa.site.notebooks)
+    "Notebook:": "笔记本：",
+    "This notebook runs the demonstration of question {id}: the code of `{module}`, run as "
+    "`dl500 run {id}` runs it. It is generated from that module and its data file, so it "
+    "shows what the page shows. It needs the project installed (`pip install -e .` in the "
+    "project's directory).": (
+        "本笔记本运行第{id}题的演示，即`{module}`的代码，运行方式与`dl500 run {id}`相同。"
+        "它由该模块及其数据文件生成，所以展示的正是页面上的内容。运行前需要安装本项目"
+        "（在项目目录下执行`pip install -e '.[docs]'`：中文图所用的字体在docs附加依赖里）。"
+    ),
+    "Run the demonstration": "运行演示",
+    "With the seed of the page's figures (`demo.SEED`) and one BLAS thread, as `dl500 run` "
+    "runs it. The slowest demonstrations take about a minute.": (
+        "使用页面上的图所用的随机种子（`demo.SEED`）和一个BLAS线程，与`dl500 run`的运行方式"
+        "相同。最慢的演示大约需要一分钟。"
+    ),
+    "What it measured": "测量结果",
+    "The report that `dl500 run {id}` prints; `numbers` holds each number by name.": (
+        "即`dl500 run {id}`打印的报告（英文）；`numbers`按名字保存其中的每个数字。"
+    ),
+    "Figure {n}: `{name}`": "图{n}：`{name}`",
+    "({names}: this run's numbers, printed under the figure.)": (
+        "（{names}：本次运行测得的数字，打印在图的下方。）"
+    ),
+    "The page of this answer: *{title}*, `{url}` on the site (`docs/{page}` in the project). "
+    "In a terminal, `dl500 run {id}` runs the same demonstration and prints the same report; "
+    "`{show}` prints the answer.": (
+        "本题的页面：*{title}*，即站点上的`{url}`（项目中的`docs/{page}`）。在终端里，"
+        "`dl500 run {id}`运行同一个演示，打印同样的报告；`{show}`打印回答。"
+    ),
+    # --- quiz: the site, from a card
+    "open this card's section of the site in your browser": (
+        "在浏览器中打开这张卡片在网站上的对应小节"
+    ),
+    "Opened {url}": "已打开{url}",
+    "No browser to open; the page is {url}": "没有可用的浏览器；页面地址是{url}",
+    "unknown card {id}": "没有id为{id}的卡片",
 }

@@ -299,7 +299,7 @@ def test_an_exam_says_the_schedule_is_untouched(dl500):
         (["settings", "new", "5000"], 2, "new必须在0到1000之间，不能是5000"),
         (["settings", "new", "2.5"], 2, "new必须是整数，不能是'2.5'"),
         (["export"], 2, "请指定导出什么"),
-        (["export", "--json", "-", "--anki", "-"], 2, "--json和--anki只能有一个输出到标准输出"),
+        (["export", "--anki", "-"], 2, "Anki卡包是一个文件"),
         (["reproduce", "clipp"], 2, "未知实验'clipp'（你是不是想输入'clipping'？）"),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else None,

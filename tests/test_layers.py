@@ -28,6 +28,7 @@ LAYERS = {
     "qa.core": 0,
     "qa.viz": 1,
     "qa.i18n": 1,
+    "qa.links": 1,
     "qa.i18n_zh": 1,
     "qa.figures": 1,
     "qa.numbers": 1,

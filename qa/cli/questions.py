@@ -59,6 +59,19 @@ def register(sub: Any) -> None:
     )
     p.set_defaults(func=cmd_run)
 
+    p = sub.add_parser(
+        "open",
+        help="open a question's page, or a card's section, in the browser",
+        description=(
+            "Open the site's page of a question (e.g. 6.8), or the section a card tests (e.g. "
+            "6.8-weight-shapes), in the browser, in the --lang chosen. The site's address is "
+            "mkdocs.yml's site_url, or $DL500_SITE_URL."
+        ),
+    )
+    p.add_argument("target", metavar="ID", help="a question id (6.8) or a card id (6.8-...)")
+    p.add_argument("--print", action="store_true", help="print the URL only; open nothing")
+    p.set_defaults(func=cmd_open)
+
 
 _seed = at_least(0, "a seed")
 
@@ -184,3 +197,34 @@ def run_question(q: Question, *, out: Path | None, seed: int | None, numbers: bo
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a question's demonstration."""
     return run_question(_question(args.id), out=args.out, seed=args.seed, numbers=args.numbers)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """Open (or print) the URL of a question's page or of a card's section."""
+    import webbrowser
+
+    from qa.links import page_url
+
+    lang = current()
+    if args.target in registry.ids() or "-" not in args.target:
+        url = page_url(_question(args.target).url, lang)
+    else:
+        from qa.quiz.bank import load_bank
+
+        card = load_bank(lang=lang).by_id().get(args.target)
+        if card is None:
+            raise CLIError(tr("unknown card {id}", id=repr(args.target)), status=EXIT_USAGE)
+        url = card.url
+    if args.print:
+        print(url)
+        return 0
+    try:
+        opened = webbrowser.open(url)
+    except webbrowser.Error:
+        opened = False
+    print(
+        tr("Opened {url}", url=url)
+        if opened
+        else tr("No browser to open; the page is {url}", url=url)
+    )
+    return 0

@@ -135,7 +135,12 @@ def register(sub: Any) -> None:
         "imports with File > Import. FILE '-' is standard output.",
     )
     p.add_argument("--json", metavar="FILE", dest="json_file", help="write the progress here")
-    p.add_argument("--anki", metavar="FILE", dest="anki_file", help="write the Anki cards here")
+    p.add_argument(
+        "--anki",
+        metavar="FILE",
+        dest="anki_file",
+        help="write the cards as an Anki package here (e.g. dl500-rnn.apkg; in the --lang chosen)",
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
@@ -418,12 +423,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if not args.json_file and not args.anki_file:
         raise CLIError(
-            tr("say what to export: --json FILE and/or --anki FILE ('-' for stdout)"),
+            tr("say what to export: --json FILE ('-' for stdout) and/or --anki FILE.apkg"),
             status=EXIT_USAGE,
         )
-    if args.json_file == "-" and args.anki_file == "-":
+    if args.anki_file == "-":
         raise CLIError(
-            tr("only one of --json and --anki can go to standard output"), status=EXIT_USAGE
+            tr("an Anki package is a file: give --anki a name such as dl500-rnn.apkg"),
+            status=EXIT_USAGE,
         )
     bank = _bank()
     messages = []
@@ -445,14 +451,16 @@ def cmd_export(args: argparse.Namespace) -> int:
                 )
             )
         if args.anki_file:
-            text, warnings = export.anki_text(bank, list(bank.cards))
+            from qa.i18n import current
+            from qa.quiz.deck import write_apkg
+
+            where, notes, warnings = write_apkg(bank, list(bank.cards), args.anki_file, current())
             for warning in warnings:
                 print(f"dl500: {tr('warning')}: {warning}", file=sys.stderr)
-            where = export.write_text(args.anki_file, text)
             messages.append(
                 tr(
-                    "wrote {n} cards for Anki to {where} (Anki: File > Import)",
-                    n=len(bank.cards) - len(warnings),
+                    "wrote {n} notes for Anki to {where} (Anki: File > Import)",
+                    n=notes,
                     where=where,
                 )
             )

@@ -4,7 +4,7 @@ Both normalisations map an activation $a$ to
 $\gamma \odot \hat a + \beta$ with $\hat a = (a - \mu) / \sqrt{\sigma^2 + \epsilon}$; they differ
 in what the mean $\mu$ and variance $\sigma^2$ are taken over:
 
-| | $\mu, \sigma$ taken over | one pair per |
+| normalisation | $\mu, \sigma$ taken over | one pair per |
 |---|---|---|
 | batch norm, `stats="per_step"` | the batch, at each time step separately | feature and step |
 | batch norm, `stats="shared"` | the batch and all time steps together | feature |

@@ -52,6 +52,7 @@ COMMANDS = {
     "help": "show this help",
     "skip": "leave this card for later (nothing is recorded)",
     "undo": "take back your last answer and ask that card again",
+    "open": "open this card's section of the site in your browser",
     "quit": "end the session (like Ctrl-D); progress is saved after every answer",
 }
 NUMBER_FORMS = "a number such as 19200, 19,200, 1.92e4, -0.5, 3/4 or 0.9^10"

@@ -135,6 +135,13 @@ class Card:
         return f"docs/{page}#{self.section}"
 
     @property
+    def url(self) -> str:
+        """The card's section on the site, in the card's language (`qa.links`)."""
+        from qa.links import page_url
+
+        return page_url(self.question.url, self.lang, self.section)
+
+    @property
     def correct_option(self) -> int:
         """Index of the correct option of a choice card."""
         return next(i for i, option in enumerate(self.options) if option.correct)

@@ -82,7 +82,7 @@ class CardType:
     ask: Callable[[Asker, Any, Any], Answer]
     verdict: Callable[[Asker, Any, Answer, Any], None]
     page: Callable[..., tuple[str, str]]  # (card, bank, lang="en")
-    anki: Callable[[Any, Any], tuple[str, str, str]]
+    anki: Callable[..., tuple[str, str, str]]  # (card, bank, instance=0)
     drawn: bool = False
 
 
@@ -135,7 +135,7 @@ def _recall_ask(out: Asker, card: Any, variant: Any) -> Answer:
     out.say(_text(str(card.answer), out.width, indent="  "))
     out.say(out.style.paint("accent", tr("Why:")))
     out.say(_text(card.explanation, out.width, indent="  "))
-    out.say(out.style.paint("dim", tr("Read: {link}", link=card.link)))
+    out.say(out.style.paint("dim", tr("Read: {link}", link=out.style.link(card.url))))
     _, grade = out.read(
         tr("how well did you recall it? 1 again, 2 hard, 3 good, 4 easy > "),
         parse.parse_grade,
@@ -157,7 +157,7 @@ def _recall_page(card: Any, bank: Any, lang: str = "en") -> tuple[str, str]:
     return card.prompt, f"{card.answer}\n\n{card.explanation}"
 
 
-def _recall_anki(card: Any, bank: Any) -> tuple[str, str, str]:
+def _recall_anki(card: Any, bank: Any, instance: int = 0) -> tuple[str, str, str]:
     return _html(card.prompt), _html(str(card.answer)), card.explanation
 
 
@@ -247,7 +247,7 @@ def _choice_page(card: Any, bank: Any, lang: str = "en") -> tuple[str, str]:
     return f"{card.prompt}\n\n{listed}", answer
 
 
-def _choice_anki(card: Any, bank: Any) -> tuple[str, str, str]:
+def _choice_anki(card: Any, bank: Any, instance: int = 0) -> tuple[str, str, str]:
     letters = [f"{LETTERS[i]}) {option.text}" for i, option in enumerate(card.options)]
     front = _html(card.prompt) + "<br><br>" + "<br>".join(_html(line) for line in letters)
     right = card.correct_option
@@ -292,7 +292,7 @@ def _truefalse_page(card: Any, bank: Any, lang: str = "en") -> tuple[str, str]:
     return prompt, f"**{verdict}** {card.explanation}"
 
 
-def _truefalse_anki(card: Any, bank: Any) -> tuple[str, str, str]:
+def _truefalse_anki(card: Any, bank: Any, instance: int = 0) -> tuple[str, str, str]:
     front = f"<i>{tr('True or false?')}</i> " + _html(card.prompt)
     verdict = tr("True.") if card.answer else tr("False.")
     return front, f"<b>{verdict}</b>", card.explanation
@@ -371,11 +371,12 @@ def _numeric_page(card: Any, bank: Any, lang: str = "en") -> tuple[str, str]:
     return variant.prompt, answer
 
 
-def _numeric_anki(card: Any, bank: Any) -> tuple[str, str, str]:
+def _numeric_anki(card: Any, bank: Any, instance: int = 0) -> tuple[str, str, str]:
+    """One fixed variant of a live card; `instance` picks which (the same at every export)."""
     from qa.quiz.bank import format_value, fsrs_card_id
     from qa.quiz.export import ANKI_SEED
 
-    variant = bank.draw(card, fsrs_card_id(card.id) ^ ANKI_SEED)
+    variant = bank.draw(card, fsrs_card_id(card.id) ^ (ANKI_SEED + instance))
     back = tr(
         "<b>{value}</b> (accepted {tolerance}; "
         "in <code>dl500 quiz</code> the numbers change at every review)",

@@ -1,13 +1,11 @@
-r"""`dl500 export`: the progress as JSON, and the cards as a text file Anki imports.
+r"""`dl500 export`: the progress as JSON, and the HTML the Anki deck's fields are made of.
 
 The JSON document holds the settings, every card's FSRS state and the whole review log
 (answers taken back are flagged `undone`), so nothing in the database is lost by exporting.
 
-The Anki file uses Anki's text import with file headers (Anki 2.1.55+: File > Import):
-tab-separated, HTML, note type "Basic", deck "dl500-rnn", with a GUID column so importing
-a newer export updates the same notes. Math is converted to Anki's MathJax delimiters
-`\(…\)` and `\[…\]`. A numeric card becomes one fixed variant (in `dl500 quiz` the numbers
-change at every review). Scheduling is not exported to Anki.
+The Anki deck is `qa.quiz.deck` (an `.apkg` with its own note type); `markdown_to_html` turns
+a card's Markdown into the HTML of its fields, with math in Anki's MathJax delimiters `\(…\)`
+and `\[…\]`. Scheduling is not exported to Anki.
 
 Examples:
     >>> markdown_to_html("Use **softmax**, not $\\sigma(o_t)$ & `sigmoid`.")
@@ -29,11 +27,10 @@ from typing import Any
 
 from qa import __version__
 from qa.i18n import tr
-from qa.quiz.bank import Bank, Card, SolverError
-from qa.quiz.cardtypes import CARD_TYPES
+from qa.quiz.bank import Bank
 from qa.quiz.store import Store
 
-__all__ = ["anki_text", "markdown_to_html", "progress_document", "write_text"]
+__all__ = ["ANKI_SEED", "markdown_to_html", "progress_document", "write_text"]
 
 ANKI_DECK = "dl500-rnn"
 ANKI_SEED = 2026  # fixed so that a re-export gives the same numeric variants
@@ -97,37 +94,6 @@ def markdown_to_html(text: str) -> str:
         return rf"\[{body}\]" if tex.startswith("$$") else rf"\({body}\)"
 
     return re.sub(r"\x00(\d+)\x00", restore, out).replace("\t", " ")
-
-
-def _note(card: Card, bank: Bank) -> tuple[str, str]:
-    """Front and back (HTML) of one card, as its kind renders them (`qa.quiz.cardtypes`)."""
-    front_html, back, explanation = CARD_TYPES[card.type].anki(card, bank)
-    back += "<br><br>" + markdown_to_html(explanation)
-    back += f"<br><br><small>{html.escape(card.link)}</small>"
-    return front_html, back
-
-
-def anki_text(bank: Bank, cards: list[Card]) -> tuple[str, list[str]]:
-    """The Anki import file for `cards`, and a warning per card left out."""
-    lines = [
-        "#separator:tab",
-        "#html:true",
-        "#notetype:Basic",
-        f"#deck:{ANKI_DECK}",
-        "#columns:GUID\tFront\tBack\tTags",
-        "#guid column:1",
-        "#tags column:4",
-    ]
-    warnings = []
-    for card in cards:
-        try:
-            front, back = _note(card, bank)
-        except SolverError as exc:
-            warnings.append(tr("left out {card}: {error}", card=card.id, error=exc))
-            continue
-        tags = f"dl500 dl500::{card.question.id} dl500::{card.type}"
-        lines.append("\t".join([f"dl500-{card.id}", front, back, tags]))
-    return "\n".join(lines) + "\n", warnings
 
 
 def write_text(path: str, text: str) -> str:

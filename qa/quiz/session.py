@@ -12,6 +12,7 @@ the session's results.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
 import secrets
@@ -279,6 +280,7 @@ class Session:
         prompt_text = variant.prompt if variant else card.prompt
         say(markdown_to_text(prompt_text, self.term.width))
         started = time.monotonic()
+        self._current = card  # for `:open`
         answer = kind.ask(self, card, variant)
         return self._finish(card, answer, variant, seed, started)
 
@@ -310,6 +312,9 @@ class Session:
                 raise _Skip
             if action == "undo":
                 raise _Undo
+            if action == "open":
+                self._open_current()
+                continue
             try:
                 return line, parser(line)
             except parse.AnswerError as exc:
@@ -317,6 +322,23 @@ class Session:
                     self.style.paint("bad", f"  {exc}")
                     + self.style.paint("dim", tr(". :help lists commands."))
                 )
+
+    def _open_current(self) -> None:
+        """`:open`: the card's section of the site, in the browser (and its URL, in any case)."""
+        import webbrowser
+
+        card = getattr(self, "_current", None)
+        if card is None:
+            return
+        opened = False
+        with contextlib.suppress(webbrowser.Error):
+            opened = webbrowser.open(card.url)
+        url = self.style.link(card.url)
+        if opened:
+            message = tr("Opened {url}", url=url)
+        else:
+            message = tr("No browser to open; the page is {url}", url=url)
+        self.term.say(self.style.paint("dim", "  " + message))
 
     def _help(self, forms: str) -> None:
         say = self.term.say
@@ -344,7 +366,7 @@ class Session:
             text = variant.explanation if variant else card.explanation
             self.say(style.paint("accent", tr("Why:")))
             self.say(markdown_to_text(text, self.term.width, indent="  "))
-            self.say(style.paint("dim", tr("Read: {link}", link=card.link)))
+            self.say(style.paint("dim", tr("Read: {link}", link=style.link(card.url))))
         if result.next_due is not None:
             delay = describe_delay(result.next_due - self.clock())
             if self._ask_again(result):

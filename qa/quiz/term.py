@@ -29,7 +29,7 @@ from typing import ClassVar, TextIO
 
 from qa.i18n import tr
 
-__all__ = ["Style", "latex_to_text", "markdown_to_text"]
+__all__ = ["STRUCTURAL", "Style", "known_commands", "latex_to_text", "markdown_to_text"]
 
 _SYMBOLS = {
     r"\alpha": "α",
@@ -72,6 +72,12 @@ _SYMBOLS = {
     r"\prod": "Π",
     r"\in": "∈",
     r"\top": "ᵀ",
+    r"\ll": "≪",
+    r"\gg": "≫",
+    r"\pm": "±",
+    r"\propto": "∝",
+    r"\ln": "ln",
+    r"\sup": "sup",
     r"\lVert": "‖",
     r"\rVert": "‖",
     r"\|": "‖",
@@ -98,8 +104,19 @@ _SYMBOLS = {
     r"\;": " ",
     r"\!": "",
 }
+_DOUBLE_STRUCK = {"R": "ℝ", "N": "ℕ", "Z": "ℤ", "E": "𝔼", "P": "ℙ"}
+#: Commands taken apart by `latex_to_text` itself, beside the table `_SYMBOLS`.
+STRUCTURAL = frozenset(
+    {r"\frac", r"\dfrac", r"\tfrac", r"\sqrt", r"\hat", r"\widehat", r"\bar", r"\tilde",
+     r"\widetilde", r"\vec", r"\mathbb", r"\overleftarrow"}
+)  # fmt: skip
 _MACRO = re.compile(r"\\[A-Za-z]+|\\[,;!|]")
 _ARG = r"\{((?:[^{}]|\{[^{}]*\})*)\}"
+
+
+def known_commands() -> frozenset[str]:
+    """Every LaTeX command `latex_to_text` renders (the tests check the data uses no other)."""
+    return frozenset(_SYMBOLS) | STRUCTURAL
 
 
 def latex_to_text(tex: str) -> str:
@@ -108,6 +125,8 @@ def latex_to_text(tex: str) -> str:
     for _ in range(3):  # nested fractions
         text = re.sub(rf"\\[dt]?frac\s*{_ARG}\s*{_ARG}", r"(\1)/(\2)", text)
     text = re.sub(rf"\\sqrt\s*{_ARG}", r"√(\1)", text)
+    text = re.sub(rf"\\mathbb\s*{_ARG}", lambda m: _DOUBLE_STRUCK.get(m[1], m[1]), text)
+    text = re.sub(rf"\\overleftarrow\s*{_ARG}", r"←\1", text)  # a backward state: ←h_t
     for accent, mark in (
         ("hat", "\u0302"),
         ("bar", "\u0304"),
@@ -133,8 +152,21 @@ def latex_to_text(tex: str) -> str:
 
 
 def _inline(text: str) -> str:
-    text = re.sub(r"\$\$(.+?)\$\$", lambda m: latex_to_text(m[1]), text, flags=re.S)
-    text = re.sub(r"(?<!\\)\$(.+?)(?<!\\)\$", lambda m: latex_to_text(m[1]), text, flags=re.S)
+    # Math is converted first and set aside, so that Markdown's emphasis rules below cannot
+    # take a subscript's underscore for italics (`‖x‖_2 … a_t`).
+    maths: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        maths.append(latex_to_text(match[1]))
+        return f"\x00{len(maths) - 1}\x00"
+
+    text = re.sub(r"\$\$(.+?)\$\$", keep, text, flags=re.S)
+    text = re.sub(r"(?<!\\)\$(.+?)(?<!\\)\$", keep, text, flags=re.S)
+    text = _markdown_marks(text)
+    return re.sub(r"\x00(\d+)\x00", lambda m: maths[int(m[1])], text)
+
+
+def _markdown_marks(text: str) -> str:
     text = re.sub(r"`([^`]+)`", r"\1", text)
     text = re.sub(r"\*\*(.+?)\*\*", r"\1", text, flags=re.S)
     text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text, flags=re.S)
@@ -269,9 +301,10 @@ class Style:
     def __init__(self, stream: TextIO, env: Mapping[str, str] | None = None) -> None:
         env = os.environ if env is None else env
         isatty = getattr(stream, "isatty", None)
-        self.color = bool(
-            isatty and isatty() and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
-        )
+        terminal = bool(isatty and isatty() and env.get("TERM") != "dumb")
+        self.color = terminal and not env.get("NO_COLOR")
+        # Terminals that do not know OSC 8 hyperlinks show the text and ignore the rest.
+        self.hyperlinks = terminal
         encoding = getattr(stream, "encoding", None) or "utf-8"
         try:
             "✓✗–·→".encode(encoding)
@@ -282,6 +315,12 @@ class Style:
         self.bad_mark = "✗" if self.unicode else "[x]"
         self.dash = "–" if self.unicode else "-"
         self.dot = "·" if self.unicode else "|"
+
+    def link(self, url: str) -> str:
+        """The URL, clickable in a terminal that supports hyperlinks (OSC 8), else as it is."""
+        if not self.hyperlinks:
+            return url
+        return f"\033]8;;{url}\033\\{url}\033]8;;\033\\"
 
     def paint(self, kind: str, text: str) -> str:
         """`text` in the colour or weight named `kind` (unchanged without colour)."""

@@ -19,7 +19,12 @@ if TYPE_CHECKING:
 
 __all__ = ["SolverError", "Variant", "check_variant", "fill_placeholders", "format_value"]
 
-_PLACEHOLDER = re.compile(r"(?<![\w\\^_}])\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# `{name}` not glued to a word, a command or a subscript (`h_{t}` and `\frac{a}` are LaTeX).
+# A superscript may hold one (`(s/4)^{n}`: the power is the parameter), so `^{name}` is filled
+# when `name` is a parameter, and is LaTeX otherwise.
+# ASCII letters only: a Chinese character before the brace ("经过{n}个因子") does not make it LaTeX.
+_PLACEHOLDER = re.compile(r"(?<![A-Za-z0-9_\\^}])\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_FILLABLE = re.compile(r"(?<![A-Za-z0-9_\\}])\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class SolverError(Exception):
@@ -79,8 +84,15 @@ def format_value(value: Any) -> str:
 
 
 def fill_placeholders(text: str, params: Mapping[str, Any]) -> str:
-    """Replace `{name}` by the parameter `name`; other braces (LaTeX) are left alone."""
-    return _PLACEHOLDER.sub(lambda m: format_value(params[m[1]]) if m[1] in params else m[0], text)
+    """Replace `{name}` by the parameter `name`; other braces (LaTeX) are left alone.
+
+    Examples:
+        >>> fill_placeholders("({s}/4)^{n}, $h_{t}$, $x^{k}$", {"s": 2, "n": 30, "t": 1})
+        '(2/4)^30, $h_{t}$, $x^{k}$'
+        >>> fill_placeholders("经过{n}个因子", {"n": 7})
+        '经过7个因子'
+    """
+    return _FILLABLE.sub(lambda m: format_value(params[m[1]]) if m[1] in params else m[0], text)
 
 
 def check_variant(card: Card, result: Any, seed: int) -> Variant:

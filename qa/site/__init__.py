@@ -9,9 +9,12 @@ without MkDocs:
   the cards, the home page's question table;
 - `figures` — each answer module's figures, drawn in a fresh process (`draw`) into a cache keyed
   by `qa.cache`, with the numbers and the machine of the run that drew them;
+- `notebooks` — each answer's demonstration as a Jupyter notebook (English and Chinese), made
+  from its module and data file, for download from its page;
 - `numbers` — the `{{ run.NAME }}` number markers and the "Computed by this build" note;
 - `report` — the reproducibility report from the experiments' cached full runs;
 - `reference` — the API reference pages of the engine;
+- `twins` — the check that every Chinese page and text is a whole twin of the English;
 - `mathjax` — MathJax served from the site itself;
 - `build` — one build's state and the page pipeline that puts these together.
 

@@ -26,7 +26,7 @@ from qa.i18n import LANGUAGES
 from qa.machine import cores
 from qa.numbers import MissingNumberError, plain
 from qa.questions import PACKAGE, discover
-from qa.site import figures, markers, mathjax, nav, numbers, reference, report
+from qa.site import figures, markers, mathjax, nav, notebooks, numbers, reference, report
 
 __all__ = ["SiteBuild", "SiteError"]
 
@@ -93,8 +93,8 @@ class SiteBuild:
         Runs once per build: the pass for the second language gets the same files.
 
         Returns:
-            Path in the site -> file on disk: every question's figures in both languages, the
-            report's figures and MathJax.
+            Path in the site -> file on disk: every question's figures and notebook in both
+            languages, the report's figures and MathJax.
 
         Raises:
             SiteError: When a module fails to draw, an experiment fails, or MathJax is missing.
@@ -128,6 +128,17 @@ class SiteBuild:
         total = sum(len(self.figures[q.slug, "en"]) for q in self.questions)
         drawn_count = sum(len(self.figures[q.slug, "en"]) for q in drawn)
         self.log(f"figures: {drawn_count} drawn, {total - drawn_count} from the cache ({root})")
+        # The notebooks take the figures' names and captions from the manifests, which a fresh
+        # process read from the modules (this one may hold a module edited since it was imported).
+        shown = {
+            q.slug: [(f.name, f.caption) for f in self.figures[q.slug, "en"].values()]
+            for q in self.questions
+        }
+        out.update(
+            notebooks.prepare(
+                self.questions, notebooks.cache_root(self.project), shown, log=self.log
+            )
+        )
         out.update(report_files)
         try:
             out.update(mathjax.files())

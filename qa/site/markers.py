@@ -3,7 +3,8 @@ r"""Page markers: `<!-- dl500:NAME -->` comments that the build replaces with ge
 A marker is an HTML comment alone on its line, outside fenced code: `<!-- dl500:NAME -->` or
 `<!-- dl500:NAME ARGUMENT -->`. On a question's page:
 
-- `question-meta`: the original Chinese title, upstream number, difficulty, tags, the command;
+- `question-meta`: the original Chinese title, upstream number, difficulty, tags, the command,
+  the notebook;
 - `interview-answer`: the data file's `interview_answer` in an admonition;
 - `cards`: the data file's cards as "Check yourself" items, answers folded, read through the
   quiz's own loader (`qa.quiz.bank`), numeric cards drawn with seed 0.
@@ -26,6 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from qa.i18n import tr
+from qa.site.notebooks import site_path
 
 __all__ = [
     "MARKER",
@@ -69,16 +71,22 @@ def replace_markers(markdown: str, replace: Callable[[re.Match[str]], str | None
 
 
 def question_meta(q: Any, lang: str = "en") -> str:
-    """Original title, upstream number, difficulty, tags and the command that runs the answer."""
+    """Original title, upstream number, difficulty, tags, the command and the notebook.
+
+    The notebook (`qa.site.notebooks`) is linked in the page's language, for download.
+    """
     tags = " ".join(f"`{t}`" for t in q.tags)
     original = f'<span lang="zh-Hans">{q.title_zh}</span>' if lang == "en" else q.title_zh
+    notebook = site_path(q, lang)
+    href = posixpath.relpath(notebook, posixpath.dirname(q.page) or ".")
     return (
         '<div class="dl500-meta" markdown="block">\n\n'
         f"**{tr('Original:', lang)}** {original} "
         f"({tr('*DeepLearning-500-questions* §{n}', lang, n=q.upstream_number)})  \n"
         f"**{tr('Difficulty:', lang)}** {tr(q.difficulty, lang)} · "
         f"**{tr('Tags:', lang)}** {tags} · "
-        f"**{tr('Run it:', lang)}** `dl500 run {q.id}`\n\n"
+        f"**{tr('Run it:', lang)}** `dl500 run {q.id}` · "
+        f"**{tr('Notebook:', lang)}** [{posixpath.basename(notebook)}]({href}){{ download }}\n\n"
         "</div>"
     )
 

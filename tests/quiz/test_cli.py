@@ -84,22 +84,25 @@ def test_export_json_to_stdout(dl500):
     assert json.loads(run.out)["reviews"] == []
 
 
-def test_export_anki_writes_a_tab_separated_file_with_headers(dl500, tmp_path):
-    target = tmp_path / "cards.txt"
-    assert dl500("export", "--anki", str(target)).status == 0
-    rows = target.read_text().splitlines()
-    assert rows[:4] == ["#separator:tab", "#html:true", "#notetype:Basic", "#deck:dl500-rnn"]
-    notes = [row.split("\t") for row in rows if not row.startswith("#")]
-    assert len(notes) == 8 and all(len(note) == 4 for note in notes)
-    assert notes[0][0] == "dl500-6.8-fixture-recall"
-    assert r"\(h_t = \tanh(U x_t + W h_{t-1} + b)\)" in notes[0][2]
-    count = next(note for note in notes if note[0] == "dl500-6.8-fixture-count")
-    assert "the numbers change at every review" in count[2]
+def test_export_anki_writes_a_package_of_the_cards(dl500, tmp_path):
+    import sqlite3
+    import zipfile
+
+    target = tmp_path / "cards.apkg"
+    run = dl500("export", "--anki", str(target))
+    assert run.status == 0 and "wrote 12 notes for Anki" in run.err  # 6 cards, 2 numeric × 3
+    with zipfile.ZipFile(target) as z:
+        (tmp_path / "c.anki2").write_bytes(z.read("collection.anki2"))
+    with sqlite3.connect(tmp_path / "c.anki2") as con:
+        notes = [row[0].split("\x1f") for row in con.execute("select flds from notes")]
+    cards = {note[5]: note for note in notes}
+    assert r"\(h_t = \tanh(U x_t + W h_{t-1} + b)\)" in cards["6.8-fixture-recall"][1]
+    assert "the numbers change at every review" in cards["6.8-fixture-count#1"][1]
 
 
 def test_export_needs_a_target(dl500):
     run = dl500("export")
-    assert run.status == 2 and "--json FILE and/or --anki FILE" in run.err
+    assert run.status == 2 and "--json FILE ('-' for stdout) and/or --anki FILE.apkg" in run.err
 
 
 def test_export_to_an_unwritable_place_is_a_clear_error(dl500, tmp_path):
