@@ -82,6 +82,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     # mkdocs-static-i18n tells each page's language (English when the plugin is off).
     lang = getattr(page.file, "locale", None) or "en"
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and i18n.current_language != lang:
+        # An English page shown on the Chinese site (the API reference, the changelog): the
+        # search already has it from the English site.
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
     return _current().page_markdown(page.file.src_uri, markdown, lang)
 
 

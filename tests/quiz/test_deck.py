@@ -19,24 +19,12 @@ from pathlib import Path
 import pytest
 
 from qa.i18n import set_language
-from qa.quiz.bank import load_bank
 from qa.quiz.cardtypes import CARD_TYPES
 from qa.quiz.deck import NUMERIC_INSTANCES, make_package, write_apkg
+from tests.quiz.project_cards import project_bank
 
 LANGS = ("en", "zh")
 ANKI_LANGS = ("en", "de", "fr", "ja")
-
-
-def real_bank(lang: str):
-    """The project's own cards (the quiz tests otherwise read the fixture bank)."""
-    import os
-
-    saved = os.environ.pop("DL500_BANK", None)
-    try:
-        return load_bank(lang=lang)
-    finally:
-        if saved is not None:
-            os.environ["DL500_BANK"] = saved
 
 
 @pytest.fixture(scope="module", params=LANGS)
@@ -44,7 +32,7 @@ def deck(request, tmp_path_factory) -> tuple[str, Path, object]:
     lang = request.param
     set_language(lang)
     try:
-        bank = real_bank(lang)
+        bank = project_bank(lang)
         path = tmp_path_factory.mktemp(f"deck-{lang}") / "dl500-rnn.apkg"
         write_apkg(bank, list(bank.cards), str(path), lang)
     finally:
@@ -117,7 +105,7 @@ def test_the_deck_is_the_same_notes_at_every_export(deck) -> None:
 
 # --- no placeholder, no lost text ---------------------------------------------------------------
 
-CARDS = [(lang, card.id) for lang in LANGS for card in real_bank(lang).cards]
+CARDS = [(lang, card.id) for lang in LANGS for card in project_bank(lang).cards]
 
 
 def solver_names(bank, card) -> set[str]:
@@ -135,7 +123,7 @@ def plain(text: str) -> str:
 def test_no_card_shows_a_placeholder_or_loses_text(lang: str, card_id: str) -> None:
     set_language(lang)
     try:
-        bank = real_bank(lang)
+        bank = project_bank(lang)
         card = bank.by_id()[card_id]
         names = solver_names(bank, card)
         kind = CARD_TYPES[card.type]

@@ -8,25 +8,15 @@ card's terminal text may keep a backslash command.
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
 from qa.questions import QUESTIONS
-from qa.quiz.bank import load_bank
 from qa.quiz.term import known_commands, latex_to_text, markdown_to_text
+from tests.quiz.project_cards import project_bank
 
 COMMAND = re.compile(r"\\[A-Za-z]+")
-
-
-def real_cards(lang: str) -> list:
-    saved = os.environ.pop("DL500_BANK", None)
-    try:
-        return list(load_bank(lang=lang).cards)
-    finally:
-        if saved is not None:
-            os.environ["DL500_BANK"] = saved
 
 
 def card_texts(card) -> list[str]:
@@ -37,7 +27,7 @@ def card_texts(card) -> list[str]:
 TEXTS = [
     (f"{lang} {card.id}", text)
     for lang in ("en", "zh")
-    for card in real_cards(lang)
+    for card in project_bank(lang).cards
     for text in card_texts(card)
     if text
 ] + [
